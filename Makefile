@@ -1,0 +1,53 @@
+# ear_vae: every user-facing command. `make test` is what CI runs (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MPLBACKEND := Agg
+
+.PHONY: install test test-nbs test-py check-sync bench lab clean-venv
+
+install: $(STAMP)
+
+# The pinned environment. Re-runs only when settings.ini or this Makefile change (stamp file).
+$(STAMP): settings.ini setup.py Makefile
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip<26" wheel "setuptools>=65,<70"
+	$(BIN)/python -m pip install --quiet torch==2.11.0 torchaudio==2.11.0
+	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
+	@if ! command -v ffmpeg >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing ffmpeg with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+	  else echo "warning: ffmpeg is missing and apt-get is not usable here; the codec baselines need it"; fi; \
+	fi
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "ear_vae (.venv)" >/dev/null
+	@touch $@
+
+# Fails when nbdev_export or nbdev_clean would change a file: package and notebooks out of step.
+check-sync: install
+	@before=$$(find nbs ear_vae -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' | sort | xargs sha1sum); \
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean; \
+	after=$$(find nbs ear_vae -type f \( -name '*.ipynb' -o -name '*.py' \) -not -path '*/.ipynb_checkpoints/*' | sort | xargs sha1sum); \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "error: nbdev_export/nbdev_clean changed these files; run them and commit the result:"; \
+	  diff <(echo "$$before") <(echo "$$after") | grep '^[<>]' | awk '{print $$3}' | sort -u; exit 1; fi; \
+	echo "nbs/ and ear_vae/ are in step"
+
+test-nbs: install
+	$(BIN)/nbdev_test --n_workers 2 --do_print
+
+test-py: install
+	$(BIN)/python -m pytest -q tests/
+
+test: check-sync test-nbs test-py
+
+bench: install
+	$(BIN)/python -m ear_vae.bench
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=nbs
+
+clean-venv:
+	rm -rf $(VENV)

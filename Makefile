@@ -44,7 +44,7 @@ test-py: install
 test: check-sync test-nbs test-py
 
 bench: install
-	$(BIN)/python -m ear_vae.bench
+	$(BIN)/python -m ear_vae.bench --out reports
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=nbs

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: install test test-nbs test-py check-sync bench lab clean-venv
+.PHONY: install test test-nbs test-py check-sync bench lab clean-venv repro
 
 install: $(STAMP)
 
@@ -51,3 +51,7 @@ lab: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The whole pipeline (fetch, prepare, train every variant, ...): dvc repro with the .venv on PATH.
+repro: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro

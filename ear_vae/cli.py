@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['EXPECTED_ERRORS', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'cmd_bench', 'build_parser', 'main']
 
-# %% ../nbs/09_cli.ipynb #b97ab5fd
+# %% ../nbs/09_cli.ipynb #944d8a87
 import argparse
 import sys
 from pathlib import Path
 from .params import ParamsError, load_params
 
-# %% ../nbs/09_cli.ipynb #f16757e2
+# %% ../nbs/09_cli.ipynb #461eaa52
 def cmd_fetch(args):
     from ear_vae.data import fetch_debian_package
     params = load_params(args.params)
@@ -34,7 +34,7 @@ def cmd_prepare(args):
 def cmd_train(args):
     from ear_vae.trainer import Trainer
     params = load_params(args.params)
-    result = Trainer(params, args.variant, args.data, args.out).run()
+    result = Trainer(params, args.variant, args.data, args.out, log_dir=args.log_dir).run()
     if int(__import__("os").environ.get("RANK", "0")) == 0:
         print(f"{args.variant}: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps)")
 
@@ -42,7 +42,7 @@ def cmd_bench(args):
     from ear_vae.bench import main as bench_main
     bench_main(["--out", args.out] + sum((["--only", o] for o in args.only or []), []))
 
-# %% ../nbs/09_cli.ipynb #8cd37f8b
+# %% ../nbs/09_cli.ipynb #2f4de9ff
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ear-vae", description="εar-VAE: prepare music, train, evaluate, reconstruct.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train one ablation variant"); p.set_defaults(func=cmd_train)
     p.add_argument("--params", default="params.yaml"); p.add_argument("--variant", required=True)
     p.add_argument("--data", default="data/prepared"); p.add_argument("--out", required=True)
+    p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)")
     p = sub.add_parser("bench", help="run the benchmarks"); p.set_defaults(func=cmd_bench)
     p.add_argument("--out", default="reports"); p.add_argument("--only", action="append", choices=["losses", "model"])
     return parser
@@ -72,6 +73,6 @@ def main(argv=None) -> int:
         return 1
     return 0
 
-# %% ../nbs/09_cli.ipynb #259a7627
+# %% ../nbs/09_cli.ipynb #3b81de7d
 #| eval: false
 if __name__ == "__main__": sys.exit(main())

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['inverse_lr', 'step_seed', 'NonFiniteLossError', 'setup_device', 'Trainer', 'tiny_params', 'write_toy_corpus']
 
-# %% ../nbs/07_trainer.ipynb #cf55e19c
+# %% ../nbs/07_trainer.ipynb #612374d3
 import contextlib
 import math
 import os
@@ -26,7 +26,7 @@ from .losses import RECIPES, ReconstructionLoss
 from .model import EarVAE
 from .params import validate_params
 
-# %% ../nbs/07_trainer.ipynb #b2ef71de
+# %% ../nbs/07_trainer.ipynb #602956dd
 def inverse_lr(step: int, warmup: float, inv_gamma: float, power: float) -> float:
     "SAO's InverseLR factor: (1 - warmup^(step+1)) * (1 + step / inv_gamma)^-power."
     return (1 - warmup ** (step + 1)) * (1 + step / inv_gamma) ** -power
@@ -38,7 +38,7 @@ def step_seed(seed: int, step: int, rank: int) -> int:
 class NonFiniteLossError(RuntimeError):
     "Training produced non-finite losses too many steps in a row."
 
-# %% ../nbs/07_trainer.ipynb #a8dc5980
+# %% ../nbs/07_trainer.ipynb #43933f0b
 def setup_device(preference: str = "auto") -> tuple[int, int, torch.device]:
     "(rank, world size, device), joining the torchrun process group when there is one."
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -56,7 +56,7 @@ def _unwrap(module: nn.Module) -> nn.Module: return module.module if isinstance(
 def _barrier(world: int):
     if world > 1: dist.barrier()
 
-# %% ../nbs/07_trainer.ipynb #8ece224d
+# %% ../nbs/07_trainer.ipynb #0d948d83
 def _rng_state() -> dict:
     return {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate(),
             "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
@@ -65,13 +65,14 @@ def _set_rng_state(state: dict):
     torch.set_rng_state(state["torch"]); np.random.set_state(state["numpy"]); random.setstate(state["python"])
     if state.get("cuda") and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["cuda"])
 
-# %% ../nbs/07_trainer.ipynb #c61788d5
+# %% ../nbs/07_trainer.ipynb #44aa4652
 class Trainer:
     "Train one ablation variant; `run()` resumes from `out_dir/checkpoint.pt` when it matches."
-    def __init__(self, params: dict, variant: str, data_dir, out_dir, progress: bool = True):
+    def __init__(self, params: dict, variant: str, data_dir, out_dir, progress: bool = True, log_dir=None):
         self.params, self.variant = validate_params(params), variant
         if variant not in RECIPES: raise ValueError(f"unknown variant {variant!r}; choose from {list(RECIPES)}")
         self.data_dir, self.out_dir, self.progress = Path(data_dir), Path(out_dir), progress
+        self.log_dir = Path(log_dir) if log_dir else self.out_dir / "dvclive"
         p, t = self.params, self.params["train"]
         self.rank, self.world, self.device = setup_device(t["device"])
         torch.manual_seed(p["seed"])
@@ -142,7 +143,7 @@ class Trainer:
             model.save_official(self.export_path)
         _barrier(self.world)
 
-# %% ../nbs/07_trainer.ipynb #f869560f
+# %% ../nbs/07_trainer.ipynb #8b0547b8
 def _autocast(trainer):
     return torch.autocast(trainer.device.type, dtype=torch.bfloat16, enabled=trainer.params["train"]["bf16"])
 
@@ -199,7 +200,7 @@ def _training_step(self, step: int) -> dict[str, float]:
 
 Trainer.training_step = _training_step
 
-# %% ../nbs/07_trainer.ipynb #5e61e0c6
+# %% ../nbs/07_trainer.ipynb #d74424e1
 @torch.no_grad()
 def _validate(self, batches) -> dict[str, float]:
     model = (self.ema.module if self.ema else _unwrap(self.generator)).eval()
@@ -218,7 +219,7 @@ def _run(self, stop_at: int | None = None) -> dict:
     t = self.params["train"]
     resumed = self.try_resume()
     self.out_dir.mkdir(parents=True, exist_ok=True)
-    live = Live(str(self.out_dir / "dvclive"), resume=resumed, save_dvc_exp=False, dvcyaml=None) if self.rank == 0 else None
+    live = Live(str(self.log_dir), resume=resumed, save_dvc_exp=False, dvcyaml=None) if self.rank == 0 else None
     valid = self.valid_batches() if self.rank == 0 else []
     if live and not resumed and valid:
         for k, v in _validate(self, valid).items(): live.log_metric(f"valid/{k}", v)
@@ -249,7 +250,7 @@ def _run(self, stop_at: int | None = None) -> dict:
 
 Trainer.run = _run
 
-# %% ../nbs/07_trainer.ipynb #e75df714
+# %% ../nbs/07_trainer.ipynb #11561ba9
 def tiny_params(steps: int = 4, **train) -> dict:
     "Params for smoke tests: demo model, small segments and discriminator, quick schedule."
     return validate_params({"seed": 0, "discriminator": {"filters": 4, "n_ffts": [1024, 256]},

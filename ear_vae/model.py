@@ -8,7 +8,7 @@ __all__ = ['PAPER_CONFIG', 'PRESETS', 'weight_norm', 'WNConv1d', 'WNConvTranspos
            'apply_rotary', 'Attention', 'GLU', 'FeedForward', 'TransformerBlock', 'LatentTransformer', 'vae_sample',
            'validate_config', 'EarVAE', 'receptive_field', 'architecture_table']
 
-# %% ../nbs/04_model.ipynb #1c586234
+# %% ../nbs/04_model.ipynb #909691dd
 import copy
 import math
 from pathlib import Path
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
 from .io import atomic_path
 
-# %% ../nbs/04_model.ipynb #bb83e296
+# %% ../nbs/04_model.ipynb #94809450
 def _to_official_names(module, state_dict, prefix, local_metadata):
     "State-dict hook: parametrized weight norm saved under the classic `weight_g` / `weight_v` names."
     for new, old in (("weight_g", "original0"), ("weight_v", "original1")):
@@ -41,7 +41,7 @@ def weight_norm(module: nn.Module) -> nn.Module:
 def WNConv1d(*args, **kwargs): return weight_norm(nn.Conv1d(*args, **kwargs))
 def WNConvTranspose1d(*args, **kwargs): return weight_norm(nn.ConvTranspose1d(*args, **kwargs))
 
-# %% ../nbs/04_model.ipynb #5894851f
+# %% ../nbs/04_model.ipynb #2f44bc2a
 class SnakeBeta(nn.Module):
     "Snake-beta activation with log-scale, per-channel alpha (frequency) and beta (magnitude): x + sin^2(e^a x) / (e^b + 1e-9)."
     def __init__(self, channels: int):
@@ -57,7 +57,7 @@ class SnakeBeta(nn.Module):
 def _activation(use_snake: bool, channels: int) -> nn.Module:
     return SnakeBeta(channels) if use_snake else nn.ELU()
 
-# %% ../nbs/04_model.ipynb #5a95d547
+# %% ../nbs/04_model.ipynb #6a388743
 class ResidualUnit(nn.Module):
     "x + Conv1(act(Conv7,dil(act(x)))), the two activations being one shared module (as in the official code)."
     def __init__(self, channels: int, dilation: int, use_snake: bool = True):
@@ -88,7 +88,7 @@ class DecoderBlock(nn.Module):
 
     def forward(self, x): return self.layers(x)
 
-# %% ../nbs/04_model.ipynb #f7517131
+# %% ../nbs/04_model.ipynb #d4dcfa21
 class OobleckEncoder(nn.Module):
     "Waveform [B, in_channels, T] -> [B, latent_dim, T / prod(strides)] (here latent_dim = 2 x the VAE latent: mean and scale)."
     def __init__(self, in_channels=2, channels=128, c_mults=(1, 2, 4, 8, 16), strides=(2, 4, 4, 4, 8), latent_dim=128, use_snake=True):
@@ -116,7 +116,7 @@ class OobleckDecoder(nn.Module):
 
     def forward(self, x): return self.layers(x)
 
-# %% ../nbs/04_model.ipynb #0fef48ec
+# %% ../nbs/04_model.ipynb #f075471b
 class LayerNorm(nn.Module):
     "LayerNorm with a learned gain `gamma` and a fixed zero bias `beta` (a buffer)."
     def __init__(self, dim: int):
@@ -148,7 +148,7 @@ def apply_rotary(t: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
     rotated = t[..., :rot_dim] * freqs.cos() + rotate_half(t[..., :rot_dim]) * freqs.sin()
     return torch.cat((rotated, t[..., rot_dim:]), dim=-1).to(dtype)
 
-# %% ../nbs/04_model.ipynb #18d6bf42
+# %% ../nbs/04_model.ipynb #49ecd4e6
 class Attention(nn.Module):
     "Multi-head self-attention with a fused qkv projection and rotary positions; zero-initialised output."
     def __init__(self, dim: int, dim_heads: int = 32):
@@ -207,7 +207,7 @@ class LatentTransformer(nn.Module):
         for layer in self.layers: x = layer(x, freqs)
         return x
 
-# %% ../nbs/04_model.ipynb #f6e149a7
+# %% ../nbs/04_model.ipynb #d3a00603
 def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     "Reparameterised latent and KL term from the encoder's mean and (pre-softplus) scale."
     std = F.softplus(scale)
@@ -216,7 +216,7 @@ def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> 
     kl = (mean * mean + var - torch.log(var) - 1).sum(1).mean()
     return z, kl
 
-# %% ../nbs/04_model.ipynb #79013bbd
+# %% ../nbs/04_model.ipynb #cec1c401
 PAPER_CONFIG = {
     "transformer": {"depth": 2, "config": {"rotary_pos_emb": True, "dim_heads": 32}},
     "encoder": {"config": {"in_channels": 2, "channels": 128, "c_mults": [1, 2, 4, 8, 16], "strides": [2, 4, 4, 4, 8], "latent_dim": 128, "use_snake": True}},
@@ -236,7 +236,7 @@ PRESETS = {
     "demo": _with_channels(PAPER_CONFIG, 8),    # same shape (1024x, 64-d latent at 43 Hz), 0.8 M parameters: trains on a 2-core CPU
 }
 
-# %% ../nbs/04_model.ipynb #7df09f73
+# %% ../nbs/04_model.ipynb #f5a0e857
 def _require(config: dict, path: str):
     node = config
     for key in path.split("."):
@@ -261,7 +261,7 @@ def validate_config(config: dict) -> dict:
         raise ValueError(f"model config: downsampling_ratio {config['downsampling_ratio']} != product of strides {ratio}")
     return config
 
-# %% ../nbs/04_model.ipynb #f13389a3
+# %% ../nbs/04_model.ipynb #61c6b6c5
 class EarVAE(nn.Module):
     "εar-VAE: Oobleck encoder, VAE bottleneck, latent transformer, Oobleck decoder (official parameter names)."
     def __init__(self, config: dict):
@@ -312,7 +312,7 @@ class EarVAE(nn.Module):
         z, kl = vae_sample(*self.encode_distribution(x), sample=sample)
         return self.decode(z), kl, z
 
-# %% ../nbs/04_model.ipynb #e10f3086
+# %% ../nbs/04_model.ipynb #e37b8a27
 def receptive_field(config: dict) -> int:
     "Receptive field (input samples) of one latent frame of the encoder described by `config`."
     enc = config["encoder"]["config"]
@@ -333,7 +333,7 @@ def architecture_table(config: dict, sample_rate: int = 44100) -> list[dict]:
         rate /= stride
     return rows
 
-# %% ../nbs/04_model.ipynb #78f7e508
+# %% ../nbs/04_model.ipynb #35169157
 def _read_state_dict(path_or_state_dict) -> dict:
     if isinstance(path_or_state_dict, dict): state = path_or_state_dict
     else:
@@ -360,15 +360,18 @@ def _load_official(cls, path_or_state_dict, config: dict | None = None) -> "EarV
     model.load_state_dict(state, strict=True)
     return model
 
-def _save_official(self, path) -> Path:
-    "Write the state dict in the official layout (`weight_g` / `weight_v`), atomically."
+def _save_official(self, path, write_config: bool = True) -> Path:
+    "Write the state dict in the official layout (`weight_g` / `weight_v`) atomically, and `model_config.json` beside it (as the authors publish)."
+    import json
     with atomic_path(path) as tmp: torch.save(self.state_dict(), tmp)
+    if write_config:
+        with atomic_path(Path(path).parent / "model_config.json") as tmp: tmp.write_text(json.dumps(self.config, indent=1) + "\n")
     return Path(path)
 
 EarVAE.load_official = classmethod(_load_official)
 EarVAE.save_official = _save_official
 
-# %% ../nbs/04_model.ipynb #339794fb
+# %% ../nbs/04_model.ipynb #f13fb469
 def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int, margin_out: int, dtype, device) -> torch.Tensor:
     w = torch.ones(length, dtype=dtype, device=device)
     if fade_in:

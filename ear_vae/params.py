@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DEFAULT_PARAMS', 'OPTIONAL_TYPES', 'RULES', 'ParamsError', 'validate_params', 'load_params']
 
-# %% ../nbs/06b_params.ipynb #9e843d1b
+# %% ../nbs/06b_params.ipynb #a2701436
 import copy
 import math
 from pathlib import Path
@@ -13,7 +13,7 @@ import yaml
 from .losses import RECIPES
 from .model import PRESETS
 
-# %% ../nbs/06b_params.ipynb #c0fe83fd
+# %% ../nbs/06b_params.ipynb #e44c8293
 DEFAULT_PARAMS = {
     "seed": 0,
     "variants": ["sao", "kw", "phase", "corr", "full"],   # the ablation ladder, one training each
@@ -26,18 +26,25 @@ DEFAULT_PARAMS = {
     "model": {"preset": "demo"},     # demo (0.8 M, CPU), small (9.7 M), paper (147.8 M, the authors')
     "discriminator": {"filters": 16, "n_ffts": [2048, 1024, 512, 256, 128]},
     "train": {
-        "steps": 400, "batch_size": 4, "segment_samples": 32768, "items_per_epoch": 4000,
+        "steps": 500, "batch_size": 4, "segment_samples": 32768, "items_per_epoch": 4000,
         "gen_lr": 5e-4, "disc_lr": 5e-4, "betas": [0.8, 0.99], "weight_decay": 1e-3,
         "lr_warmup": 0.98,           # lr factor 1 - lr_warmup^(step+1)  (SAO: 0.999)
         "lr_inv_gamma": 200000.0, "lr_power": 0.5,   # inverse decay (1 + step / inv_gamma)^-power (SAO's InverseLR)
         "grad_clip": 10.0,
-        "disc_warmup_steps": 200,    # generator-only steps before the adversarial game starts
+        "disc_warmup_steps": 250,    # generator-only steps before the adversarial game starts
         "ema_decay": 0.0,            # 0 = no EMA of the generator
         "silence_db": -50.0, "gain_db": None,   # crop re-draw threshold; optional gain augmentation [lo, hi] dB
         "checkpoint_every": 100, "validate_every": 50, "valid_batches": 2, "log_every": 10,
         "max_nonfinite_steps": 10,   # consecutive skipped (non-finite) steps before training stops
         "device": "auto",            # auto, cpu, cuda
         "bf16": False,               # bf16 autocast of model forward passes (GPU)
+    },
+    "evaluate": {
+        "clips": 12, "clip_seconds": 10.0,   # test clips: the middle of the first test tracks
+        "chunk_seconds": 10.0, "overlap_seconds": 1.0,   # chunked reconstruction
+        "keep_audio": 3,             # reconstructions kept as audio (with spectrogram images) per model
+        "bootstrap": 2000,           # resamples for the 95 % confidence intervals of the report
+        "device": "auto",
     },
     "loss": {
         "kl_weight": 1e-4, "adversarial_weight": 0.1, "feature_matching_weight": 5.0,   # SAO's weights
@@ -46,7 +53,7 @@ DEFAULT_PARAMS = {
 }
 OPTIONAL_TYPES = {"train.gain_db": list}
 
-# %% ../nbs/06b_params.ipynb #879426ff
+# %% ../nbs/06b_params.ipynb #676bfaf4
 class ParamsError(ValueError):
     "A parameter is unknown, of the wrong type or impossible; the message names the key."
 
@@ -78,10 +85,14 @@ RULES = {
     "train.valid_batches": (lambda v: v >= 0, "an integer >= 0"), "train.log_every": (_positive, "a positive integer"),
     "train.max_nonfinite_steps": (_positive, "a positive integer"),
     "train.device": (lambda v: v in ("auto", "cpu", "cuda"), "auto, cpu or cuda"),
+    "evaluate.clips": (_positive, "a positive integer"), "evaluate.clip_seconds": (_positive, "a positive number"),
+    "evaluate.chunk_seconds": (_positive, "a positive number"), "evaluate.overlap_seconds": (lambda v: v >= 0, "a number >= 0"),
+    "evaluate.keep_audio": (lambda v: v >= 0, "an integer >= 0"), "evaluate.bootstrap": (lambda v: v >= 100, "an integer >= 100"),
+    "evaluate.device": (lambda v: v in ("auto", "cpu", "cuda"), "auto, cpu or cuda"),
     **{f"loss.{k}": (lambda v: v >= 0, "a number >= 0") for k in DEFAULT_PARAMS["loss"]},
 }
 
-# %% ../nbs/06b_params.ipynb #cdcae68a
+# %% ../nbs/06b_params.ipynb #3f4f7a9a
 def _type_ok(value, default, key) -> bool:
     if default is None: return value is None or isinstance(value, OPTIONAL_TYPES.get(key, object))
     if isinstance(default, bool): return isinstance(value, bool)

@@ -16,6 +16,8 @@ $(STAMP): settings.ini setup.py Makefile
 	$(BIN)/python -m pip install --quiet --upgrade "pip<26" wheel "setuptools>=65,<70"
 	$(BIN)/python -m pip install --quiet torch==2.11.0 torchaudio==2.11.0
 	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then \
+	  echo "apt-get update (the debian: music sources need the package lists)"; apt-get update -qq || true; fi
 	@if ! command -v ffmpeg >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing ffmpeg with apt-get"; \

@@ -5,14 +5,19 @@
 # %% auto #0
 __all__ = ['atomic_path', 'write_json']
 
-# %% ../nbs/00a_io.ipynb #f5295d67
+# %% ../nbs/00a_io.ipynb #d1261932
 import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
 
-# %% ../nbs/00a_io.ipynb #8dfe725e
+# %% ../nbs/00a_io.ipynb #87d9db39
+def _umask() -> int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
+# %% ../nbs/00a_io.ipynb #1befba8e
 @contextlib.contextmanager
 def atomic_path(path, suffix: str = ""):
     "Yield a temporary path next to `path`; on success rename it to `path`, on error delete it."
@@ -20,6 +25,7 @@ def atomic_path(path, suffix: str = ""):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the result the usual permissions
     try:
         yield Path(tmp)
         os.replace(tmp, path)

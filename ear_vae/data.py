@@ -7,7 +7,7 @@ __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'SPLITS', 'MANIFE
            'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'prepare_corpus',
            'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset']
 
-# %% ../nbs/06_data.ipynb #36943c9b
+# %% ../nbs/06_data.ipynb #71778c12
 import csv
 import glob
 import hashlib
@@ -25,7 +25,7 @@ import torchaudio.functional as AF
 from tqdm.auto import tqdm
 from .io import atomic_path, write_json
 
-# %% ../nbs/06_data.ipynb #3f64db30
+# %% ../nbs/06_data.ipynb #72dccf1f
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff")
 DEFAULT_CACHE = Path(os.environ.get("EAR_VAE_CACHE", Path.home() / ".cache" / "ear_vae"))
 
@@ -62,7 +62,7 @@ def fetch_debian_package(package: str, cache_dir=None) -> Path:
     done_marker.touch()
     return root / "files"
 
-# %% ../nbs/06_data.ipynb #0a29b1d8
+# %% ../nbs/06_data.ipynb #1c67ee05
 def audio_files_in(folder) -> list[Path]:
     "Audio files (by extension) under `folder`, recursively, sorted."
     return sorted(p for p in Path(folder).rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS)
@@ -80,7 +80,7 @@ def resolve_source(source: str, cache_dir=None, audio_only: bool = True) -> list
     if not matches: raise SourceError(f"corpus source {source!r} matches no file or folder")
     return matches
 
-# %% ../nbs/06_data.ipynb #10023858
+# %% ../nbs/06_data.ipynb #39268197
 TARGET_RATE = 44100
 
 def to_stereo(audio: np.ndarray) -> np.ndarray:
@@ -100,7 +100,7 @@ def resample(audio: np.ndarray, rate: int, target: int = TARGET_RATE) -> np.ndar
     if rate == target: return audio
     return AF.resample(torch.from_numpy(np.ascontiguousarray(audio.T)), rate, target).numpy().T
 
-# %% ../nbs/06_data.ipynb #41627e7c
+# %% ../nbs/06_data.ipynb #9e323189
 SPLITS = ("train", "valid", "test")
 
 def split_of(track_key: str, valid_fraction: float, test_fraction: float, salt: str = "ear_vae") -> str:
@@ -128,7 +128,7 @@ def read_track(path: Path, min_seconds: float) -> tuple[np.ndarray | None, int, 
     if seconds < min_seconds: return None, rate, channels, f"too short ({seconds:.2f} s < {min_seconds} s)"
     return resample(to_stereo(audio), rate), rate, channels, None
 
-# %% ../nbs/06_data.ipynb #af9e4aab
+# %% ../nbs/06_data.ipynb #e3938e36
 MANIFEST_FIELDS = ("path", "duration", "split", "source", "original_rate", "original_channels")
 
 def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_fraction: float = 0.1,
@@ -138,7 +138,7 @@ def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_
     files = []
     for source in sources:
         for path in resolve_source(source, cache_dir, audio_only=False):
-            files.append((source, path, path.name if Path(source).is_file() else str(path.relative_to(_source_root(source, path, cache_dir)))))
+            files.append((_source_label(source, cache_dir), path, str(path.relative_to(_source_root(source, path, cache_dir)))))
     tmp = out_dir.with_name(f".{out_dir.name}.tmp")
     if tmp.exists(): shutil.rmtree(tmp)
     rows, skipped = [], []
@@ -173,10 +173,16 @@ def _source_root(source: str, path: Path, cache_dir) -> Path:
     if source.startswith("debian:"): return fetch_debian_package(source.split(":", 1)[1], cache_dir)
     p = Path(source).expanduser()
     if p.is_dir(): return p
-    root = Path(glob.escape(str(p)).split("*")[0].split("?")[0].split("[")[0])  # the fixed part of a glob
+    if p.is_file(): return p.parent
+    root = Path(str(p).split("*")[0].split("?")[0].split("[")[0])  # the fixed part of a glob
     return root if root.is_dir() else root.parent
 
-# %% ../nbs/06_data.ipynb #c70ca1fd
+def _source_label(source: str, cache_dir) -> str:
+    "The name a source's tracks are keyed (and split) by: `debian:<package>`, or the name of the source's folder, so that moving a corpus folder does not change its split."
+    if source.startswith("debian:"): return source
+    return _source_root(source, Path(source), cache_dir).resolve().name
+
+# %% ../nbs/06_data.ipynb #f458b083
 def write_bad_input_folder(folder) -> dict[str, str]:
     "Write a folder of good and bad audio files for tests; returns {file name: expected outcome}."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
@@ -196,7 +202,7 @@ def write_bad_input_folder(folder) -> dict[str, str]:
             "too_short.wav": "too short", "corrupt.flac": "unreadable", "zero_length.wav": "empty file",
             "text_named.wav": "unreadable", "notes.txt": "unsupported format"}
 
-# %% ../nbs/06_data.ipynb #763951ad
+# %% ../nbs/06_data.ipynb #16d49603
 def read_manifest(prepared_dir, split: str | None = None) -> list[dict]:
     "Rows of a prepared corpus' manifest.csv (optionally one split), with absolute paths and frame counts."
     prepared_dir = Path(prepared_dir)

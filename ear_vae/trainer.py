@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['inverse_lr', 'step_seed', 'NonFiniteLossError', 'setup_device', 'Trainer', 'tiny_params', 'write_toy_corpus']
 
-# %% ../nbs/07_trainer.ipynb #06a285a5
+# %% ../nbs/07_trainer.ipynb #ebea98ad
 import contextlib
 import math
 import os
@@ -26,7 +26,7 @@ from .losses import RECIPES, ReconstructionLoss
 from .model import EarVAE
 from .params import validate_params
 
-# %% ../nbs/07_trainer.ipynb #7b27cc3d
+# %% ../nbs/07_trainer.ipynb #32dd20dd
 def inverse_lr(step: int, warmup: float, inv_gamma: float, power: float) -> float:
     "SAO's InverseLR factor: (1 - warmup^(step+1)) * (1 + step / inv_gamma)^-power."
     return (1 - warmup ** (step + 1)) * (1 + step / inv_gamma) ** -power
@@ -38,7 +38,7 @@ def step_seed(seed: int, step: int, rank: int) -> int:
 class NonFiniteLossError(RuntimeError):
     "Training produced non-finite losses too many steps in a row."
 
-# %% ../nbs/07_trainer.ipynb #fcd0e2d0
+# %% ../nbs/07_trainer.ipynb #98f3e2fd
 def setup_device(preference: str = "auto") -> tuple[int, int, torch.device]:
     "(rank, world size, device), joining the torchrun process group when there is one."
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -56,7 +56,7 @@ def _unwrap(module: nn.Module) -> nn.Module: return module.module if isinstance(
 def _barrier(world: int):
     if world > 1: dist.barrier()
 
-# %% ../nbs/07_trainer.ipynb #a62a434a
+# %% ../nbs/07_trainer.ipynb #25062a9b
 def _rng_state() -> dict:
     return {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate(),
             "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
@@ -65,7 +65,7 @@ def _set_rng_state(state: dict):
     torch.set_rng_state(state["torch"]); np.random.set_state(state["numpy"]); random.setstate(state["python"])
     if state.get("cuda") and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["cuda"])
 
-# %% ../nbs/07_trainer.ipynb #1ac31b62
+# %% ../nbs/07_trainer.ipynb #fb0a9bc4
 class Trainer:
     "Train one ablation variant; `run()` resumes from `out_dir/checkpoint.pt` when it matches."
     def __init__(self, params: dict, variant: str, data_dir, out_dir, progress: bool = True, log_dir=None):
@@ -143,7 +143,7 @@ class Trainer:
             model.save_official(self.export_path)
         _barrier(self.world)
 
-# %% ../nbs/07_trainer.ipynb #3e3abf5c
+# %% ../nbs/07_trainer.ipynb #5481b7f8
 def _autocast(trainer):
     return torch.autocast(trainer.device.type, dtype=torch.bfloat16, enabled=trainer.params["train"]["bf16"])
 
@@ -200,7 +200,7 @@ def _training_step(self, step: int) -> dict[str, float]:
 
 Trainer.training_step = _training_step
 
-# %% ../nbs/07_trainer.ipynb #413f434f
+# %% ../nbs/07_trainer.ipynb #f213d400
 @torch.no_grad()
 def _validate(self, batches) -> dict[str, float]:
     model = (self.ema.module if self.ema else _unwrap(self.generator)).eval()
@@ -252,7 +252,7 @@ def _run(self, stop_at: int | None = None) -> dict:
 
 Trainer.run = _run
 
-# %% ../nbs/07_trainer.ipynb #4dcd2062
+# %% ../nbs/07_trainer.ipynb #4d5cb975
 def tiny_params(steps: int = 4, **train) -> dict:
     "Params for smoke tests: demo model, small segments and discriminator, quick schedule."
     return validate_params({"seed": 0, "discriminator": {"filters": 4, "n_ffts": [1024, 256]},

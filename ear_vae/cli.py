@@ -6,13 +6,14 @@
 __all__ = ['REPORT_NOTEBOOK', 'EXPECTED_ERRORS', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'cmd_reconstruct', 'cmd_evaluate',
            'cmd_clips', 'cmd_evaluate_model', 'cmd_codecs', 'cmd_report', 'cmd_bench', 'build_parser', 'main']
 
-# %% ../nbs/09_cli.ipynb #61d9c5f4
+# %% ../nbs/09_cli.ipynb #c096a682
 import argparse
+import os
 import sys
 from pathlib import Path
 from .params import ParamsError, load_params
 
-# %% ../nbs/09_cli.ipynb #56dc893f
+# %% ../nbs/09_cli.ipynb #5824c840
 def cmd_fetch(args):
     from ear_vae.data import fetch_debian_package
     params = load_params(args.params)
@@ -36,7 +37,7 @@ def cmd_train(args):
     from ear_vae.trainer import Trainer
     params = load_params(args.params)
     result = Trainer(params, args.variant, args.data, args.out, log_dir=args.log_dir).run()
-    if int(__import__("os").environ.get("RANK", "0")) == 0:
+    if int(os.environ.get("RANK", "0")) == 0:
         print(f"{args.variant}: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps)")
 
 def _device(preference: str) -> str:
@@ -98,7 +99,7 @@ def cmd_bench(args):
     from ear_vae.bench import main as bench_main
     bench_main(["--out", args.out] + sum((["--only", o] for o in args.only or []), []))
 
-# %% ../nbs/09_cli.ipynb #8ba86be5
+# %% ../nbs/09_cli.ipynb #9edefe36
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ear-vae", description="εar-VAE: prepare music, train, evaluate, reconstruct.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -145,6 +146,6 @@ def main(argv=None) -> int:
         return 1
     return 0
 
-# %% ../nbs/09_cli.ipynb #b4b511b0
+# %% ../nbs/09_cli.ipynb #aef78450
 #| eval: false
 if __name__ == "__main__": sys.exit(main())

@@ -6,7 +6,7 @@
 __all__ = ['MEL_FFTS', 'STFT_FFTS', 'AUDIO_SUFFIXES', 'mel_distance', 'stft_distance', 'si_sdr', 'icpc', 'ccpc', 'true_peak_db',
            'load_audio', 'evaluate_pair', 'evaluate_dirs']
 
-# %% ../nbs/08_metrics.ipynb #ed799d8c
+# %% ../nbs/08_metrics.ipynb #13cb4437
 import math
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,7 @@ import auraloss
 from .data import TARGET_RATE, resample, to_stereo
 from .kweighting import integrated_loudness_kweighted
 
-# %% ../nbs/08_metrics.ipynb #c6e6e2ec
+# %% ../nbs/08_metrics.ipynb #5361c7f0
 MEL_FFTS = [4096, 2048, 1024, 512]
 STFT_FFTS = [4096, 2048, 1024, 512, 256, 128]
 
@@ -39,7 +39,7 @@ def stft_distance(estimate: torch.Tensor, reference: torch.Tensor) -> float: ret
 @torch.no_grad()
 def si_sdr(estimate: torch.Tensor, reference: torch.Tensor) -> float: return -_module("sisdr")(estimate[None], reference[None]).item()
 
-# %% ../nbs/08_metrics.ipynb #3c1b33f8
+# %% ../nbs/08_metrics.ipynb #c23fcde9
 def _stft(x: torch.Tensor, n_fft: int) -> torch.Tensor:
     return torch.stft(x.double(), n_fft, n_fft // 4, n_fft, torch.hann_window(n_fft, dtype=torch.float64), return_complex=True)
 
@@ -70,7 +70,7 @@ def ccpc(estimate: torch.Tensor, reference: torch.Tensor, ffts=MEL_FFTS, signed:
         values.append(_coherence(lh.abs() * rh.abs(), _unit(lh * rh.conj()) * _unit(l * r.conj()).conj(), signed=signed))
     return float(np.nanmean(values))
 
-# %% ../nbs/08_metrics.ipynb #26eb70ad
+# %% ../nbs/08_metrics.ipynb #d2e87007
 def true_peak_db(audio: torch.Tensor | np.ndarray, oversample: int = 4) -> float:
     "True peak of [C, T] audio in dBTP (4x oversampled, BS.1770-4)."
     x = np.asarray(audio, dtype=np.float64)
@@ -78,7 +78,7 @@ def true_peak_db(audio: torch.Tensor | np.ndarray, oversample: int = 4) -> float
     peak = max(float(np.abs(up).max()), float(np.abs(x).max()))
     return 20 * math.log10(max(peak, 1e-12))
 
-# %% ../nbs/08_metrics.ipynb #7beec4c1
+# %% ../nbs/08_metrics.ipynb #4aa28358
 def load_audio(path, sample_rate: int = TARGET_RATE) -> tuple[torch.Tensor, list[str]]:
     "Audio file -> stereo float32 tensor [2, T] at `sample_rate`, and notes on what was converted."
     path = Path(path)
@@ -95,9 +95,9 @@ def load_audio(path, sample_rate: int = TARGET_RATE) -> tuple[torch.Tensor, list
 def evaluate_pair(estimate, reference, sample_rate: int = TARGET_RATE) -> dict:
     "All metrics for estimate vs reference (tensors [C, T] at 44.1 kHz, or file paths); lengths are trimmed to the shorter."
     notes = []
+    if sample_rate != TARGET_RATE: raise ValueError(f"metrics are defined at {TARGET_RATE} Hz, got sample_rate={sample_rate}")
     if isinstance(estimate, (str, Path)): estimate, n = load_audio(estimate); notes += n
     if isinstance(reference, (str, Path)): reference, n = load_audio(reference); notes += n
-    elif sample_rate != TARGET_RATE: raise ValueError(f"tensors must be at {TARGET_RATE} Hz, got sample_rate={sample_rate}")
     estimate, reference = torch.as_tensor(estimate, dtype=torch.float32), torch.as_tensor(reference, dtype=torch.float32)
     if estimate.shape[-1] != reference.shape[-1]:
         notes.append(f"trimmed {abs(estimate.shape[-1] - reference.shape[-1])} samples")
@@ -111,7 +111,7 @@ def evaluate_pair(estimate, reference, sample_rate: int = TARGET_RATE) -> dict:
             "loudness_reference": integrated_loudness_kweighted(reference.double().numpy().T, TARGET_RATE),
             "notes": "; ".join(notes)}
 
-# %% ../nbs/08_metrics.ipynb #e355d795
+# %% ../nbs/08_metrics.ipynb #d1ff28fc
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".opus")
 
 def _audio_by_stem(folder: Path) -> dict[str, Path]:

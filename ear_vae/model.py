@@ -8,7 +8,7 @@ __all__ = ['PAPER_CONFIG', 'PRESETS', 'weight_norm', 'WNConv1d', 'WNConvTranspos
            'apply_rotary', 'Attention', 'GLU', 'FeedForward', 'TransformerBlock', 'LatentTransformer', 'vae_sample',
            'validate_config', 'EarVAE', 'receptive_field', 'architecture_table']
 
-# %% ../nbs/04_model.ipynb #4056acee
+# %% ../nbs/04_model.ipynb #8a9d7f8d
 import copy
 import math
 from pathlib import Path
@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
 from .io import atomic_path
 
-# %% ../nbs/04_model.ipynb #bd889f39
+# %% ../nbs/04_model.ipynb #c75b00de
 def _to_official_names(module, state_dict, prefix, local_metadata):
     "State-dict hook: parametrized weight norm saved under the classic `weight_g` / `weight_v` names."
     for new, old in (("weight_g", "original0"), ("weight_v", "original1")):
@@ -41,7 +41,7 @@ def weight_norm(module: nn.Module) -> nn.Module:
 def WNConv1d(*args, **kwargs): return weight_norm(nn.Conv1d(*args, **kwargs))
 def WNConvTranspose1d(*args, **kwargs): return weight_norm(nn.ConvTranspose1d(*args, **kwargs))
 
-# %% ../nbs/04_model.ipynb #0f715658
+# %% ../nbs/04_model.ipynb #185dfd4c
 class SnakeBeta(nn.Module):
     "Snake-beta activation with log-scale, per-channel alpha (frequency) and beta (magnitude): x + sin^2(e^a x) / (e^b + 1e-9)."
     def __init__(self, channels: int):
@@ -57,7 +57,7 @@ class SnakeBeta(nn.Module):
 def _activation(use_snake: bool, channels: int) -> nn.Module:
     return SnakeBeta(channels) if use_snake else nn.ELU()
 
-# %% ../nbs/04_model.ipynb #ff62f076
+# %% ../nbs/04_model.ipynb #1300fc5b
 class ResidualUnit(nn.Module):
     "x + Conv1(act(Conv7,dil(act(x)))), the two activations being one shared module (as in the official code)."
     def __init__(self, channels: int, dilation: int, use_snake: bool = True):
@@ -88,7 +88,7 @@ class DecoderBlock(nn.Module):
 
     def forward(self, x): return self.layers(x)
 
-# %% ../nbs/04_model.ipynb #d2f22ad0
+# %% ../nbs/04_model.ipynb #938bbe42
 class OobleckEncoder(nn.Module):
     "Waveform [B, in_channels, T] -> [B, latent_dim, T / prod(strides)] (here latent_dim = 2 x the VAE latent: mean and scale)."
     def __init__(self, in_channels=2, channels=128, c_mults=(1, 2, 4, 8, 16), strides=(2, 4, 4, 4, 8), latent_dim=128, use_snake=True):
@@ -116,7 +116,7 @@ class OobleckDecoder(nn.Module):
 
     def forward(self, x): return self.layers(x)
 
-# %% ../nbs/04_model.ipynb #c6827670
+# %% ../nbs/04_model.ipynb #9a85eb88
 class LayerNorm(nn.Module):
     "LayerNorm with a learned gain `gamma` and a fixed zero bias `beta` (a buffer)."
     def __init__(self, dim: int):
@@ -148,7 +148,7 @@ def apply_rotary(t: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
     rotated = t[..., :rot_dim] * freqs.cos() + rotate_half(t[..., :rot_dim]) * freqs.sin()
     return torch.cat((rotated, t[..., rot_dim:]), dim=-1).to(dtype)
 
-# %% ../nbs/04_model.ipynb #ab56656c
+# %% ../nbs/04_model.ipynb #270f48fe
 class Attention(nn.Module):
     "Multi-head self-attention with a fused qkv projection and rotary positions; zero-initialised output."
     def __init__(self, dim: int, dim_heads: int = 32):
@@ -207,7 +207,7 @@ class LatentTransformer(nn.Module):
         for layer in self.layers: x = layer(x, freqs)
         return x
 
-# %% ../nbs/04_model.ipynb #d1c39b0c
+# %% ../nbs/04_model.ipynb #349db590
 def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     "Reparameterised latent and KL term from the encoder's mean and (pre-softplus) scale."
     std = F.softplus(scale)
@@ -216,7 +216,7 @@ def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> 
     kl = (mean * mean + var - torch.log(var) - 1).sum(1).mean()
     return z, kl
 
-# %% ../nbs/04_model.ipynb #951aeea7
+# %% ../nbs/04_model.ipynb #77ef58fd
 PAPER_CONFIG = {
     "transformer": {"depth": 2, "config": {"rotary_pos_emb": True, "dim_heads": 32}},
     "encoder": {"config": {"in_channels": 2, "channels": 128, "c_mults": [1, 2, 4, 8, 16], "strides": [2, 4, 4, 4, 8], "latent_dim": 128, "use_snake": True}},
@@ -236,7 +236,7 @@ PRESETS = {
     "demo": _with_channels(PAPER_CONFIG, 8),    # same shape (1024x, 64-d latent at 43 Hz), 0.8 M parameters: trains on a 2-core CPU
 }
 
-# %% ../nbs/04_model.ipynb #9040fb22
+# %% ../nbs/04_model.ipynb #ddf7ed4f
 def _require(config: dict, path: str):
     node = config
     for key in path.split("."):
@@ -261,7 +261,7 @@ def validate_config(config: dict) -> dict:
         raise ValueError(f"model config: downsampling_ratio {config['downsampling_ratio']} != product of strides {ratio}")
     return config
 
-# %% ../nbs/04_model.ipynb #9cf35b7a
+# %% ../nbs/04_model.ipynb #3992d114
 class EarVAE(nn.Module):
     "εar-VAE: Oobleck encoder, VAE bottleneck, latent transformer, Oobleck decoder (official parameter names)."
     def __init__(self, config: dict):
@@ -312,7 +312,7 @@ class EarVAE(nn.Module):
         z, kl = vae_sample(*self.encode_distribution(x), sample=sample)
         return self.decode(z), kl, z
 
-# %% ../nbs/04_model.ipynb #76ed0bec
+# %% ../nbs/04_model.ipynb #0a6cf26e
 def receptive_field(config: dict) -> int:
     "Receptive field (input samples) of one latent frame of the encoder described by `config`."
     enc = config["encoder"]["config"]
@@ -333,7 +333,7 @@ def architecture_table(config: dict, sample_rate: int = 44100) -> list[dict]:
         rate /= stride
     return rows
 
-# %% ../nbs/04_model.ipynb #d648b059
+# %% ../nbs/04_model.ipynb #eca5be3f
 def _read_state_dict(path_or_state_dict) -> dict:
     if isinstance(path_or_state_dict, dict): state = path_or_state_dict
     else:
@@ -371,7 +371,7 @@ def _save_official(self, path, write_config: bool = True) -> Path:
 EarVAE.load_official = classmethod(_load_official)
 EarVAE.save_official = _save_official
 
-# %% ../nbs/04_model.ipynb #59f3fbb5
+# %% ../nbs/04_model.ipynb #e44f631e
 def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int, margin_out: int, dtype, device) -> torch.Tensor:
     w = torch.ones(length, dtype=dtype, device=device)
     if fade_in:
@@ -396,7 +396,8 @@ def _reconstruct(self, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap
     padded = math.ceil(length / r) * r
     x = F.pad(x, (0, padded - length))
     if padded <= chunk:
-        return self.decode(self.encode(x, sample=False))[..., :length].squeeze(0) if squeeze else self.decode(self.encode(x, sample=False))[..., :length]
+        out = self.decode(self.encode(x, sample=False))[..., :length]
+        return out.squeeze(0) if squeeze else out
     hop = chunk - overlap
     starts = list(range(0, padded - chunk, hop)) + [padded - chunk]
     out = torch.zeros_like(x); norm = torch.zeros(padded, dtype=x.dtype, device=x.device)

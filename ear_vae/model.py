@@ -6,7 +6,8 @@
 __all__ = ['PAPER_CONFIG', 'PRESETS', 'weight_norm', 'WNConv1d', 'WNConvTranspose1d', 'SnakeBeta', 'ResidualUnit', 'EncoderBlock',
            'DecoderBlock', 'OobleckEncoder', 'OobleckDecoder', 'LayerNorm', 'RotaryEmbedding', 'rotate_half',
            'apply_rotary', 'Attention', 'GLU', 'FeedForward', 'TransformerBlock', 'LatentTransformer', 'vae_sample',
-           'validate_config', 'EarVAE', 'receptive_field', 'architecture_table']
+           'validate_config', 'EarVAE', 'receptive_field', 'architecture_table', 'bias_parameters',
+           'signal_preserving_init']
 
 # %% ../nbs/04_model.ipynb #8a9d7f8d
 import copy
@@ -370,6 +371,31 @@ def _save_official(self, path, write_config: bool = True) -> Path:
 
 EarVAE.load_official = classmethod(_load_official)
 EarVAE.save_official = _save_official
+
+# %% ../nbs/04_model.ipynb #ea1f0c7b
+def _fan_in(conv: nn.Module) -> float:
+    "Inputs summed into one output sample of a (transposed) convolution."
+    v = conv.parametrizations.weight.original1
+    if isinstance(conv, nn.ConvTranspose1d): return v.shape[0] * v.shape[2] / conv.stride[0]
+    return v.shape[1] * v.shape[2]
+
+def bias_parameters(model: nn.Module) -> list[tuple[str, nn.Parameter]]:
+    "The model's bias parameters (`(name, parameter)`): convolution and linear biases."
+    return [(name, p) for name, p in model.named_parameters() if name.split(".")[-1] == "bias"]
+
+@torch.no_grad()
+def signal_preserving_init(model: "EarVAE", residual_scale: float = 0.1, posterior_scale_bias: float = -4.0) -> "EarVAE":
+    "Re-initialise `model` in place for training from scratch: unit-gain convolutions, zero biases, quiet residual branches and posterior."
+    for module in model.modules():
+        if isinstance(module, (nn.Conv1d, nn.ConvTranspose1d)) and hasattr(module, "parametrizations"):
+            v = module.parametrizations.weight.original1
+            v.normal_(0.0, _fan_in(module) ** -0.5)
+            module.parametrizations.weight.original0.copy_(torch.linalg.vector_norm(v, dim=tuple(range(1, v.ndim)), keepdim=True))
+    for module in model.modules():
+        if isinstance(module, ResidualUnit): module.layers[3].parametrizations.weight.original0.mul_(residual_scale)
+    for _, bias in bias_parameters(model): bias.zero_()
+    model.encoder.layers[-1].bias[model.latent_dim:] = posterior_scale_bias
+    return model
 
 # %% ../nbs/04_model.ipynb #e44f631e
 def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int, margin_out: int, dtype, device) -> torch.Tensor:

@@ -23,11 +23,15 @@ DEFAULT_PARAMS = {
         "valid_fraction": 0.1,       # of tracks, by a hash of the track name
         "test_fraction": 0.1,
     },
-    "model": {"preset": "demo"},     # demo (0.8 M, CPU), small (9.7 M), paper (147.8 M, the authors')
+    "model": {
+        "preset": "demo",                # demo (0.8 M, CPU), small (9.7 M), paper (147.8 M, the authors')
+        "init": "signal_preserving",     # from-scratch start: signal_preserving (see 04_model) or pytorch (the default init)
+        "train_biases": False,           # False: biases stay 0 (silence in, silence out; no input-independent texture)
+    },
     "discriminator": {"filters": 16, "n_ffts": [2048, 1024, 512, 256, 128]},
     "train": {
         "steps": 500, "batch_size": 4, "segment_samples": 32768, "items_per_epoch": 4000,
-        "gen_lr": 5e-4, "disc_lr": 5e-4, "betas": [0.8, 0.99], "weight_decay": 1e-3,
+        "gen_lr": 1e-3, "disc_lr": 5e-4, "betas": [0.8, 0.99], "weight_decay": 1e-3,
         "lr_warmup": 0.98,           # lr factor 1 - lr_warmup^(step+1)  (SAO: 0.999)
         "lr_inv_gamma": 200000.0, "lr_power": 0.5,   # inverse decay (1 + step / inv_gamma)^-power (SAO's InverseLR)
         "grad_clip": 10.0,
@@ -66,6 +70,7 @@ RULES = {
     "data.valid_fraction": (_fraction, "a fraction in [0, 1)"),
     "data.test_fraction": (_fraction, "a fraction in [0, 1)"),
     "model.preset": (lambda v: v in PRESETS, f"one of {list(PRESETS)}"),
+    "model.init": (lambda v: v in ("signal_preserving", "pytorch"), "signal_preserving or pytorch"),
     "discriminator.filters": (_positive, "a positive integer"),
     "discriminator.n_ffts": (lambda v: len(v) > 0 and all(isinstance(n, int) and n >= 16 for n in v), "a non-empty list of FFT sizes >= 16"),
     "train.steps": (_positive, "a positive integer"),

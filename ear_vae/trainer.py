@@ -23,7 +23,7 @@ from .data import SegmentDataset
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_hinge_loss
 from .io import atomic_path
 from .losses import RECIPES, ReconstructionLoss
-from .model import EarVAE
+from .model import EarVAE, bias_parameters, signal_preserving_init
 from .params import validate_params
 
 # %% ../nbs/07_trainer.ipynb #32dd20dd
@@ -76,13 +76,17 @@ class Trainer:
         p, t = self.params, self.params["train"]
         self.rank, self.world, self.device = setup_device(t["device"])
         torch.manual_seed(p["seed"])
-        self.generator = EarVAE.from_preset(p["model"]["preset"]).to(self.device)
+        self.generator = EarVAE.from_preset(p["model"]["preset"])
+        if p["model"]["init"] == "signal_preserving": signal_preserving_init(self.generator)
+        if not p["model"]["train_biases"]:
+            for _, bias in bias_parameters(self.generator): bias.requires_grad_(False)
+        self.generator = self.generator.to(self.device)
         self.discriminator = MultiResolutionSTFTDiscriminator(p["discriminator"]["n_ffts"], filters=p["discriminator"]["filters"]).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
         loss_weights = {k: p["loss"][k] for k in ("magnitude_weight", "phase_weight", "correlation_weight")}
         self.reconstruction = ReconstructionLoss(variant, **loss_weights).to(self.device)
-        self.opt_g = torch.optim.AdamW(self.generator.parameters(), lr=t["gen_lr"], betas=tuple(t["betas"]), weight_decay=t["weight_decay"])
+        self.opt_g = torch.optim.AdamW([q for q in self.generator.parameters() if q.requires_grad], lr=t["gen_lr"], betas=tuple(t["betas"]), weight_decay=t["weight_decay"])
         self.opt_d = torch.optim.AdamW(self.discriminator.parameters(), lr=t["disc_lr"], betas=tuple(t["betas"]), weight_decay=t["weight_decay"])
         factor = lambda step: inverse_lr(step, t["lr_warmup"], t["lr_inv_gamma"], t["lr_power"])
         self.sched_g = torch.optim.lr_scheduler.LambdaLR(self.opt_g, factor)

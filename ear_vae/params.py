@@ -26,7 +26,7 @@ DEFAULT_PARAMS = {
     "model": {
         "preset": "demo",                # demo (0.8 M, CPU), small (9.7 M), paper (147.8 M, the authors')
         "init": "signal_preserving",     # from-scratch start: signal_preserving (see 04_model) or pytorch (the default init)
-        "train_biases": False,           # False: biases stay 0 (silence in, silence out; no input-independent texture)
+        "train_biases": False,           # False: biases stay as initialised (0 with signal_preserving: silence in, silence out)
     },
     "discriminator": {"filters": 16, "n_ffts": [2048, 1024, 512, 256, 128]},
     "train": {

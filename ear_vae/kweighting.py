@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['WEIGHTING_KINDS', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SHELF_F0_HZ', 'SHELF_GAIN_DB', 'SHELF_Q',
-           'SHELF_VB_EXPONENT', 'HIGHPASS_F0_HZ', 'HIGHPASS_Q', 'FIR_TAPS', 'bs1770_biquads', 'fir_weighting_taps',
-           'k_weighting_response_db', 'KWeighting', 'integrated_loudness_kweighted']
+           'SHELF_VB_EXPONENT', 'HIGHPASS_F0_HZ', 'HIGHPASS_Q', 'FIR_TAPS', 'IIR_RESPONSE_SECONDS', 'bs1770_biquads',
+           'fir_weighting_taps', 'k_weighting_response_db', 'bs1770_impulse_response', 'causal_fft_convolve',
+           'KWeighting', 'integrated_loudness_kweighted']
 
 # %% ../nbs/00_kweighting.ipynb #e17e523a
 import numpy as np
@@ -13,7 +14,6 @@ import scipy.signal
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torchaudio.functional import lfilter
 
 # %% ../nbs/00_kweighting.ipynb #9bc7c41f
 WEIGHTING_KINDS = ("bs1770", "a_weighting", "authors")
@@ -89,15 +89,29 @@ def k_weighting_response_db(freqs_hz, sample_rate: int, kind: str = "bs1770") ->
     return 20 * np.log10(np.maximum(np.abs(h), 1e-12))
 
 # %% ../nbs/00_kweighting.ipynb #79f1e6b7
+IIR_RESPONSE_SECONDS = 0.1
+
+def bs1770_impulse_response(sample_rate: int, seconds: float = IIR_RESPONSE_SECONDS) -> np.ndarray:
+    "The first `seconds` of the BS.1770-4 K-weighting cascade's impulse response at `sample_rate` (float64)."
+    impulse = np.zeros(int(round(seconds * _check_rate(sample_rate))))
+    impulse[0] = 1.0
+    for b, a in bs1770_biquads(sample_rate): impulse = scipy.signal.lfilter(b, a, impulse)
+    return impulse
+
+def causal_fft_convolve(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    "The first T samples of the convolution of rows `x` [N, T] with the impulse response `h` [L] (as `lfilter` from rest)."
+    n = x.shape[-1] + h.shape[-1] - 1
+    n_fft = 1 << (n - 1).bit_length()
+    spectrum = torch.fft.rfft(x, n_fft) * torch.fft.rfft(h, n_fft)
+    return torch.fft.irfft(spectrum, n_fft)[..., :x.shape[-1]]
+
 class KWeighting(nn.Module):
     "Perceptual weighting filter: BS.1770-4 K-weighting (`bs1770`), SAO's A-weighting FIR or the authors' FIR."
     def __init__(self, sample_rate: int, kind: str = "bs1770"):
         super().__init__()
         self.sample_rate, self.kind = _check_rate(sample_rate), _check_kind(kind)
         if kind == "bs1770":
-            stages = bs1770_biquads(sample_rate)
-            self.register_buffer("b", torch.tensor(np.stack([b for b, _ in stages])), persistent=False)
-            self.register_buffer("a", torch.tensor(np.stack([a for _, a in stages])), persistent=False)
+            self.register_buffer("impulse_response", torch.tensor(bs1770_impulse_response(sample_rate)), persistent=False)
         else:
             taps = fir_weighting_taps(kind, sample_rate)
             self.register_buffer("taps", torch.tensor(taps).view(1, 1, -1), persistent=False)
@@ -108,8 +122,7 @@ class KWeighting(nn.Module):
         shape = x.shape
         flat = x.reshape(-1, shape[-1])
         if self.kind == "bs1770":
-            for b, a in zip(self.b.to(x.dtype), self.a.to(x.dtype)):
-                flat = lfilter(flat, a, b, clamp=False)
+            flat = causal_fft_convolve(flat, self.impulse_response.to(x.dtype))
         else:
             taps = self.taps.to(x.dtype)
             flat = F.conv1d(flat.unsqueeze(1), taps, padding=taps.shape[-1] // 2).squeeze(1)

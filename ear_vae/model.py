@@ -115,7 +115,11 @@ class OobleckDecoder(nn.Module):
                    nn.Tanh() if final_tanh else nn.Identity()]
         self.layers = nn.Sequential(*layers)
 
-    def forward(self, x): return self.layers(x)
+    def forward(self, x):
+        body, output = self.layers[:-2], self.layers[-2:]
+        x = body(x)
+        with torch.autocast(x.device.type, enabled=False):  # the output layer in fp32: x_hat is never bf16-rounded
+            return output(x.float())
 
 # %% ../nbs/04_model.ipynb #9a85eb88
 class LayerNorm(nn.Module):

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: install test test-nbs test-py check-sync bench lab clean-venv repro
+.PHONY: install test test-nbs test-py check-sync bench bundle lab clean-venv repro
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ test: check-sync test-nbs test-py
 
 bench: install
 	$(BIN)/python -m ear_vae.bench --out reports
+
+# The offline GPU node's bundle (nbs/11_offline.ipynb): wheels, clips, training tracks; needs the prepared corpus and clips.
+bundle: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro clips
+	$(BIN)/python -m ear_vae.offline bundle --prepared data/prepared --clips data/test_clips --out bundle
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=nbs

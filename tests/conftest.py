@@ -18,3 +18,7 @@ def real_music_clips():
         audio, rate = sf.read(path, dtype="float64", always_2d=True, frames=20 * 44100)
         clips.append((np.ascontiguousarray(audio), rate, path.name))
     return clips
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cuda: needs a CUDA GPU (skipped without one; run on a GPU machine with `pytest -m cuda`)")

@@ -1,0 +1,58 @@
+"""The offline GPU node's command, run here on the CPU with a tiny budget and the `demo` preset: the very script
+a node runs (`scripts/offline_gpu_run.sh`), on a bundle made by `make_bundle` from a toy corpus."""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from ear_vae.data import prepare_corpus
+from ear_vae.evaluation import load_model, write_test_clips
+from ear_vae.offline import MIB, OUT_LIMITS, check_out_folder, export_generator, make_bundle, verify_bundle
+from ear_vae.trainer import write_toy_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+BUDGET = 150
+
+
+def test_offline_node_script_on_cpu(tmp_path):
+    write_toy_corpus(tmp_path / "raw", tracks=10, seconds=2.5)
+    prepare_corpus([str(tmp_path / "raw")], tmp_path / "prepared", min_seconds=1.0, valid_fraction=0.2, test_fraction=0.2, progress=False)
+    write_test_clips(tmp_path / "prepared", tmp_path / "clips", clips=2, clip_seconds=1.0)
+    manifest = make_bundle(tmp_path / "prepared", tmp_path / "clips", tmp_path / "bundle", wheels=False, repo=REPO,
+                           clip_seconds=1.0, progress=False)
+    assert verify_bundle(tmp_path / "bundle") == manifest and len(manifest["training_tracks"]) == 4
+    assert manifest["working_tree_bytes"] <= 8 * MIB and manifest["bundle_bytes"] <= 56 * MIB
+
+    out = tmp_path / "out"
+    env = {**os.environ, "EAR_VAE_BUNDLE": str(tmp_path / "bundle"), "PYTHON": sys.executable,
+           "EAR_VAE_OFFLINE_ARGS": "--preset demo --batch 2 --segment 4096 --workers 1 --probe-seconds 5"}
+    start = time.time()
+    done = subprocess.run(["bash", str(REPO / "scripts" / "offline_gpu_run.sh"), str(out), str(BUDGET)], env=env,
+                          capture_output=True, text=True, timeout=BUDGET + 60)
+    elapsed = time.time() - start
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert elapsed <= BUDGET + 5, f"the run took {elapsed:.0f} s of a {BUDGET} s budget"
+
+    names = sorted(p.name for p in out.iterdir())
+    assert {"log.txt", "results.json", "per_file.csv", "ablation.png", "generators_fp16.pt.part0"} <= set(names), names
+    assert check_out_folder(out) == [] and len(names) <= OUT_LIMITS["files"]
+    results = json.loads((out / "results.json").read_text())
+    assert results["preset"] == "demo" and results["steps"] >= 4 and results["card"] == "cpu"
+    assert set(results["summary"]) == {"sao", "full", "sao_aa"}
+    for arm, checkpoints in results["summary"].items():
+        assert set(checkpoints) == {"0", "0.25", "0.5", "1"}, checkpoints.keys()
+        assert checkpoints["1"]["step"] == results["steps"]
+        assert (arm == "sao") == ("better_than_sao" not in checkpoints["1"])
+    table = pd.read_csv(out / "per_file.csv")
+    assert len(table[table.split == "test"]) == 3 * 4 * 2  # arms x checkpoints x clips
+    assert "probe:" in (out / "log.txt").read_text()
+
+    model = load_model(export_generator(out, "full", tmp_path / "model" / "full.pyt"))
+    with torch.no_grad():
+        y = model.reconstruct(0.1 * torch.randn(2, 44100))
+    assert y.shape == (2, 44100) and torch.isfinite(y).all()

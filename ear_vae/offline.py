@@ -8,7 +8,7 @@ __all__ = ['NODE_WHEELS', 'NODE_PYTHON', 'NODE_PLATFORMS', 'BUNDLE_LIMIT_MIB', '
            'make_bundle', 'verify_bundle', 'PreloadedCrops', 'node_params', 'build_arms', 'lockstep_step', 'load_clips',
            'reconstruct_clips', 'bootstrap_mean', 'summarise', 'save_weights', 'join_weights', 'export_generator',
            'probe_seconds_per_step', 'paired_ablation', 'plot_ablation', 'check_out_folder', 'node_run',
-           'print_summary', 'main']
+           'print_summary', 'main', 'gpu_runs_table']
 
 # %% ../nbs/11_offline.ipynb #55d46efe
 import argparse
@@ -507,6 +507,24 @@ def main(argv=None):
     except (FileNotFoundError, ValueError, RuntimeError) as e:
         print(f"ear_vae.offline {args.command}: error: {str(e).splitlines()[0]}", file=sys.stderr); return 1
     return 0
+
+# %% ../nbs/11_offline.ipynb #e2ba5c3e
+def gpu_runs_table(folder="reports/gpu") -> "pd.DataFrame":
+    "One row per (run, arm) of every committed node run: final-checkpoint metrics and paired differences against `sao`, as 'mean [low, high]' strings."
+    import pandas as pd
+    rows = []
+    for path in sorted(Path(folder).glob("*/results.json")):
+        r = json.loads(path.read_text())
+        for arm, checkpoints in r["summary"].items():
+            last = checkpoints[max(checkpoints, key=float)]
+            row = {"run": path.parent.name, "card": r["card"], "steps": last["step"], "arm": arm}
+            row.update({m: f"{v['mean']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in last["metrics"].items()})
+            rows.append(row)
+            if "better_than_sao" in last:
+                diff = {"run": path.parent.name, "card": r["card"], "steps": last["step"], "arm": f"{arm} − sao (better +)"}
+                diff.update({m: f"{v['mean']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}]" for m, v in last["better_than_sao"].items()})
+                rows.append(diff)
+    return pd.DataFrame(rows)
 
 # %% ../nbs/11_offline.ipynb #3f3e35a6
 #| eval: false

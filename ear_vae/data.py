@@ -221,24 +221,38 @@ def rms_db(x: np.ndarray) -> float:
 class SegmentDataset(torch.utils.data.Dataset):
     "Seeded random fixed-length stereo crops [2, segment] of one split of a prepared corpus."
     def __init__(self, prepared_dir, split: str = "train", segment_samples: int = 65536, items_per_epoch: int = 1000,
-                 seed: int = 0, silence_db: float = -50.0, max_redraws: int = 10, gain_db=None):
+                 seed: int = 0, silence_db: float = -50.0, max_redraws: int = 10, gain_db=None, preload: bool = False):
         self.tracks = [r for r in read_manifest(prepared_dir, split) if r["frames"] >= segment_samples]
         if not self.tracks: raise ValueError(f"{prepared_dir}: no '{split}' track is at least {segment_samples} samples long")
         self.segment, self.items, self.seed, self.epoch = segment_samples, items_per_epoch, seed, 0
         self.silence_db, self.max_redraws, self.gain_db = silence_db, max_redraws, gain_db
         lengths = np.array([t["frames"] - segment_samples + 1 for t in self.tracks], dtype=np.float64)
         self.track_p = lengths / lengths.sum()
+        self.memory = [_decode_integers(t["path"]) for t in tqdm(self.tracks, desc=f"preload {split}", unit="track", leave=False)] if preload else None
 
     def __len__(self): return self.items
     def set_epoch(self, epoch: int): self.epoch = epoch
 
-    def __getitem__(self, index: int) -> torch.Tensor:
-        rng = np.random.default_rng([self.seed, self.epoch, index])
+    def _read(self, track: int, start: int) -> np.ndarray:
+        if self.memory is None:
+            return sf.read(self.tracks[track]["path"], start=start, frames=self.segment, dtype="float32", always_2d=True)[0]
+        samples, scale = self.memory[track]
+        return samples[start:start + self.segment].astype(np.float32) * np.float32(scale)
+
+    def __getitem__(self, index) -> torch.Tensor:
+        epoch, index = index if isinstance(index, tuple) else (self.epoch, index)
+        rng = np.random.default_rng([self.seed, epoch, index])
         for _ in range(self.max_redraws + 1):
-            track = self.tracks[rng.choice(len(self.tracks), p=self.track_p)]
-            start = int(rng.integers(0, track["frames"] - self.segment + 1))
-            audio, _ = sf.read(track["path"], start=start, frames=self.segment, dtype="float32", always_2d=True)
+            track = int(rng.choice(len(self.tracks), p=self.track_p))
+            start = int(rng.integers(0, self.tracks[track]["frames"] - self.segment + 1))
+            audio = self._read(track, start)
             if len(audio) == self.segment and rms_db(audio) >= self.silence_db: break
         if len(audio) < self.segment: audio = np.pad(audio, ((0, self.segment - len(audio)), (0, 0)))
         if self.gain_db: audio = audio * 10 ** (rng.uniform(*self.gain_db) / 20)
         return torch.from_numpy(np.ascontiguousarray(audio.T))
+
+def _decode_integers(path) -> tuple[np.ndarray, float]:
+    "A file's samples [T, C] as the integers it stores (int16 for 16-bit, int32 otherwise) and the scale back to [-1, 1)."
+    if sf.info(path).subtype == "PCM_16": return sf.read(path, dtype="int16", always_2d=True)[0], 2.0 ** -15
+    return sf.read(path, dtype="int32", always_2d=True)[0], 2.0 ** -31
+

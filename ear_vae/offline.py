@@ -186,11 +186,10 @@ def build_arms(params: dict, arms, data_dir, work_dir, **node) -> dict:
             for name, recipe, seed in arms}
 
 def lockstep_step(trainers: dict, x: torch.Tensor, step: int) -> dict:
-    "Step `step` of every arm on the same batch `x`; the logged values per arm."
+    "Step `step` of every arm on the same batch `x`; the logged values per arm (detached 0-d tensors: no host sync but each step's own)."
     logged = {}
     for name, trainer in trainers.items():
-        trainer.batch = lambda s, x=x: x
-        logged[name] = trainer.training_step(step)
+        logged[name] = trainer.training_step(step, x)
         trainer.step = step + 1
     return logged
 
@@ -315,6 +314,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "s
                     probe_seconds: float = 30.0, weights_of=("sao", "full"), part_mib: float = 15.0) -> dict:
     "Train every arm in lockstep until `deadline` (time.time()), evaluating at 0, 25, 50 and 100 % of the steps; write results to `out`."
     from ear_vae.losses import ReconstructionLoss
+    from ear_vae.trainer import as_floats
     bundle, out = Path(bundle), Path(out)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda": torch.backends.cudnn.benchmark = True
@@ -362,6 +362,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "s
             logged = lockstep_step(trainers, crops.batch(step), step)
             trained = step + 1
             if trained % log_every == 0 or trained == 1:
+                logged = {arm: as_floats(values) for arm, values in logged.items()}
                 history.append({"step": trained, "seconds": round(time.perf_counter() - train_start, 2),
                                 **{f"{arm}/{k}": v for arm, values in logged.items() for k, v in values.items()}})
                 if trained % (log_every * 10) == 0: _log(f"step {trained}/{steps}: " + ", ".join(f"{a} {v.get('gen_total', v.get('disc_total', 0)):.3f}" for a, v in logged.items()))

@@ -42,6 +42,9 @@ DEFAULT_PARAMS = {
         "max_nonfinite_steps": 10,   # consecutive skipped (non-finite) steps before training stops
         "device": "auto",            # auto, cpu, cuda
         "bf16": False,               # bf16 autocast of model forward passes (GPU)
+        "keep_every": 0,             # also keep checkpoint_step<N>.pt every N steps (0: only the latest checkpoint.pt)
+        "num_workers": 0,            # DataLoader worker processes decoding batches (0: in the training process)
+        "preload": False,            # decode the training split once into memory and crop there (same batches)
     },
     "evaluate": {
         "clips": 12, "clip_seconds": 10.0,   # test clips: the middle of the first test tracks
@@ -90,6 +93,8 @@ RULES = {
     "train.valid_batches": (lambda v: v >= 0, "an integer >= 0"), "train.log_every": (_positive, "a positive integer"),
     "train.max_nonfinite_steps": (_positive, "a positive integer"),
     "train.device": (lambda v: v in ("auto", "cpu", "cuda"), "auto, cpu or cuda"),
+    "train.keep_every": (lambda v: v >= 0, "an integer >= 0 (0: keep only the latest checkpoint)"),
+    "train.num_workers": (lambda v: v >= 0, "an integer >= 0"),
     "evaluate.clips": (_positive, "a positive integer"), "evaluate.clip_seconds": (_positive, "a positive number"),
     "evaluate.chunk_seconds": (_positive, "a positive number"), "evaluate.overlap_seconds": (lambda v: v >= 0, "a number >= 0"),
     "evaluate.keep_audio": (lambda v: v >= 0, "an integer >= 0"), "evaluate.bootstrap": (lambda v: v >= 100, "an integer >= 100"),

@@ -14,7 +14,7 @@ from ear_vae.data import prepare_corpus
 from ear_vae.losses import RECIPES, ReconstructionLoss
 from ear_vae.model import EarVAE, signal_preserving_init
 from ear_vae.phase import music_like
-from ear_vae.trainer import Trainer, tiny_params, write_toy_corpus
+from ear_vae.trainer import Trainer, as_floats, tiny_params, write_toy_corpus
 
 pytestmark = [pytest.mark.cuda, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
@@ -67,7 +67,7 @@ def test_bf16_training_step_small_is_finite(toy_prepared, tmp_path):
     params = tiny_params(steps=4, disc_warmup_steps=1, device="cuda", bf16=True, segment_samples=65536, batch_size=4)
     params["model"]["preset"] = "small"
     trainer = Trainer(params, "full", toy_prepared, tmp_path / "run", progress=False)
-    logged = [trainer.training_step(step) for step in range(3)]  # generator-only, adversarial generator, discriminator
+    logged = [as_floats(trainer.training_step(step)) for step in range(3)]  # generator-only, adversarial generator, discriminator
     assert all(logged), "a step was skipped as non-finite"
     assert all(np.isfinite(v) for values in logged for v in values.values()), logged
     assert "adversarial" in logged[1] and "disc_hinge" in logged[2]

@@ -43,10 +43,12 @@ def test_resume_gives_identical_weights(toy_prepared, tmp_path):
             assert torch.equal(a[key], b[key]), key
 
 
-def test_changed_params_start_afresh(toy_prepared, tmp_path):
+def test_changed_training_math_starts_afresh(toy_prepared, tmp_path, capsys):
+    # a change of the training math (here the generator's learning rate) starts afresh and names the key
     Trainer(tiny_params(steps=2), "kw", toy_prepared, tmp_path / "run", progress=False).run()
-    result = Trainer(tiny_params(steps=3, gen_lr=1e-3), "kw", toy_prepared, tmp_path / "run", progress=False).run()
+    result = Trainer(tiny_params(steps=3, gen_lr=5e-4), "kw", toy_prepared, tmp_path / "run", progress=False).run()
     assert not result["resumed"] and result["step"] == 3
+    assert "other training params (train.gen_lr); starting afresh" in capsys.readouterr().out
 
 
 def test_non_finite_losses_stop_training_with_a_clear_error(toy_prepared, tmp_path):
@@ -99,3 +101,49 @@ def test_ddp_with_torchrun_on_cpu(toy_prepared, tmp_path):
     state = torch.load(tmp_path / "ddp" / "checkpoint.pt", weights_only=False)
     assert state["step"] == 3
     assert "trained to step 3" in done.stdout and done.stdout.count("trained to step") == 1  # rank 0 alone reports
+
+
+def _assert_same_weights(run_a, run_b):
+    for a, b in zip(_weights(run_a)[:2], _weights(run_b)[:2]):
+        assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_extending_a_run_resumes_it_bit_for_bit(toy_prepared, tmp_path):
+    # train.steps (and intervals, workers, keep_every) do not change the training math: 2 steps, then steps=4, equals 4 straight
+    straight = Trainer(tiny_params(steps=4, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "straight", progress=False).run()
+    Trainer(tiny_params(steps=2, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "extended", progress=False).run()
+    extended = Trainer(tiny_params(steps=4, disc_warmup_steps=1, log_every=3, checkpoint_every=5, keep_every=2),
+                       "full", toy_prepared, tmp_path / "extended", progress=False).run()
+    assert extended["resumed"] and extended["step"] == straight["step"] == 4
+    _assert_same_weights(tmp_path / "straight", tmp_path / "extended")
+    assert (tmp_path / "extended" / "checkpoint_step4.pt").is_file() and not (tmp_path / "extended" / "checkpoint_step3.pt").exists()
+
+
+def test_dataloader_workers_and_preload_give_the_same_run(toy_prepared, tmp_path):
+    # batches are a pure function of (seed, step, rank): workers, a kill and a resume, and preloading change nothing
+    Trainer(tiny_params(steps=4, disc_warmup_steps=1), "sao", toy_prepared, tmp_path / "plain", progress=False).run()
+    params = tiny_params(steps=4, disc_warmup_steps=1, num_workers=2, preload=True)
+    Trainer(params, "sao", toy_prepared, tmp_path / "workers", progress=False).run(stop_at=2)
+    assert Trainer(params, "sao", toy_prepared, tmp_path / "workers", progress=False).run()["resumed"]
+    _assert_same_weights(tmp_path / "plain", tmp_path / "workers")
+
+
+def test_a_non_logging_step_syncs_with_the_host_at_most_once(toy_prepared, tmp_path, monkeypatch):
+    trainer = Trainer(tiny_params(steps=10, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "run", progress=False)
+    batches = [trainer.batch(step) for step in range(3)]
+    calls, original = [], torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: calls.append(1) or original(self))
+    for step in range(3):  # generator-only, adversarial generator, discriminator
+        calls.clear()
+        assert trainer.training_step(step, batches[step])
+        assert len(calls) <= 1, f"step {step}: {len(calls)} Tensor.item calls"
+
+
+def test_a_non_finite_gradient_norm_skips_the_step(toy_prepared, tmp_path):
+    trainer = Trainer(tiny_params(steps=3, disc_warmup_steps=100), "sao", toy_prepared, tmp_path / "run", progress=False)
+    before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
+    hook = trainer.generator.encoder.layers[0].parametrizations.weight.original1.register_hook(lambda g: g * float("nan"))
+    assert trainer.training_step(0) == {} and trainer.skipped == 1
+    assert all(torch.equal(before[k], v) for k, v in trainer.generator.state_dict().items())
+    hook.remove()
+    assert trainer.training_step(1) and trainer.skipped == 1

@@ -23,7 +23,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
 from .data import SegmentDataset
-from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_hinge_loss
+from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, write_json
 from .losses import RECIPES, ReconstructionLoss
 from .model import EarVAE, bias_parameters, signal_preserving_init
@@ -223,7 +223,7 @@ def _training_step(self, step: int, x: torch.Tensor | None = None) -> dict[str, 
             with _autocast(self):
                 logits, features = disc(torch.cat([x, x_hat]))
             n = len(x)
-            terms["adversarial"] = w["adversarial_weight"] * generator_hinge_loss([l[n:].float() for l in logits])
+            terms["adversarial"] = w["adversarial_weight"] * generator_adversarial_loss([l[n:].float() for l in logits])
             terms["feature_matching"] = w["feature_matching_weight"] * feature_matching_loss(
                 [[f[:n].float() for f in fs] for fs in features], [[f[n:].float() for f in fs] for fs in features])
             disc.requires_grad_(True)

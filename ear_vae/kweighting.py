@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['WEIGHTING_KINDS', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SHELF_F0_HZ', 'SHELF_GAIN_DB', 'SHELF_Q',
-           'SHELF_VB_EXPONENT', 'HIGHPASS_F0_HZ', 'HIGHPASS_Q', 'FIR_TAPS', 'IIR_RESPONSE_SECONDS', 'bs1770_biquads',
-           'fir_weighting_taps', 'k_weighting_response_db', 'bs1770_impulse_response', 'causal_fft_convolve',
-           'KWeighting', 'integrated_loudness_kweighted']
+           'SHELF_VB_EXPONENT', 'HIGHPASS_F0_HZ', 'HIGHPASS_Q', 'FIR_TAPS', 'FIR_GRID_POINTS', 'IIR_RESPONSE_SECONDS',
+           'bs1770_biquads', 'fir_weighting_taps', 'k_weighting_response_db', 'bs1770_impulse_response',
+           'causal_fft_convolve', 'KWeighting', 'integrated_loudness_kweighted']
 
 # %% ../nbs/00_kweighting.ipynb #e17e523a
 import numpy as np
@@ -50,7 +50,8 @@ def bs1770_biquads(sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(b_shelf, a_shelf), (b_hp, a_hp)]
 
 # %% ../nbs/00_kweighting.ipynb #8545610b
-FIR_TAPS = 101
+FIR_TAPS = {"a_weighting": 101, "authors": 2049}         # default taps of each FIR kind
+FIR_GRID_POINTS = {"a_weighting": 512, "authors": 16384}  # frequencies the least-squares fit is made on
 
 def _analog_prototype(kind: str) -> tuple[np.ndarray, np.ndarray]:
     "Numerator and denominator polynomials in s of the analog prototype of a FIR weighting."
@@ -60,24 +61,30 @@ def _analog_prototype(kind: str) -> tuple[np.ndarray, np.ndarray]:
         den = np.polymul([1, 4 * np.pi * f4, (2 * np.pi * f4) ** 2], [1, 4 * np.pi * f1, (2 * np.pi * f1) ** 2])
         den = np.polymul(np.polymul(den, [1, 2 * np.pi * f3]), [1, 2 * np.pi * f2])
         return np.asarray(num, float), den
-    if kind == "authors":  # high-pass x shelf with k^2 = +8 dB at high frequencies (the released helper)
+    if kind == "authors":  # the authors' released K-weighting: high-pass x high shelf (k = +4 dB)
         w1, q1 = 2 * np.pi * 38.135, 0.5
-        w2, q2, k = 2 * np.pi * 1681.974, 1.69, 10 ** (4 / 20)
-        num = np.polymul([1, 0, 0], [k * k, k * w2 / q2, w2 * w2])
+        w2, q2, k = 2 * np.pi * 1681.974, 0.7, 10 ** (4 / 20)
+        num = np.polymul([1, 0, 0], [k, np.sqrt(k) * w2 / q2, w2 * w2])
         den = np.polymul([1, w1 / q1, w1 * w1], [1, w2 / q2, w2 * w2])
         return num, den
     raise ValueError(f"no FIR prototype for kind {kind!r}")
 
-def fir_weighting_taps(kind: str, sample_rate: int, ntaps: int = FIR_TAPS) -> np.ndarray:
-    "The `ntaps` linear-phase FIR taps of the `a_weighting` or `authors` weighting at `sample_rate`."
-    fs = _check_rate(sample_rate)
+def _fir_taps_count(kind: str, ntaps) -> int:
+    ntaps = FIR_TAPS[kind] if ntaps is None else ntaps
+    if not (isinstance(ntaps, (int, np.integer)) and ntaps >= 3 and ntaps % 2 == 1):
+        raise ValueError(f"ntaps must be an odd integer >= 3 (a linear-phase FIR), got {ntaps!r}")
+    return int(ntaps)
+
+def fir_weighting_taps(kind: str, sample_rate: int, ntaps: int | None = None) -> np.ndarray:
+    "The linear-phase FIR taps (default count `FIR_TAPS[kind]`) of the `a_weighting` or `authors` weighting at `sample_rate`."
+    fs, ntaps = _check_rate(sample_rate), _fir_taps_count(kind, ntaps)
     b, a = scipy.signal.bilinear(*_analog_prototype(kind), fs=fs)
-    freqs, response = scipy.signal.freqz(b, a, worN=512, fs=fs)
+    freqs, response = scipy.signal.freqz(b, a, worN=FIR_GRID_POINTS[kind], fs=fs)
     return scipy.signal.firls(ntaps, freqs, np.abs(response), fs=fs)
 
 # %% ../nbs/00_kweighting.ipynb #8c992f67
-def k_weighting_response_db(freqs_hz, sample_rate: int, kind: str = "bs1770") -> np.ndarray:
-    "Magnitude response in dB, at `freqs_hz`, of the weighting filter `KWeighting(sample_rate, kind)` applies."
+def k_weighting_response_db(freqs_hz, sample_rate: int, kind: str = "bs1770", ntaps: int | None = None) -> np.ndarray:
+    "Magnitude response in dB, at `freqs_hz`, of the weighting filter `KWeighting(sample_rate, kind, ntaps)` applies."
     _check_kind(kind)
     freqs = np.atleast_1d(np.asarray(freqs_hz, dtype=float))
     if kind == "bs1770":
@@ -85,7 +92,7 @@ def k_weighting_response_db(freqs_hz, sample_rate: int, kind: str = "bs1770") ->
         for b, a in bs1770_biquads(sample_rate):
             h = h * scipy.signal.freqz(b, a, worN=freqs, fs=sample_rate)[1]
     else:
-        h = scipy.signal.freqz(fir_weighting_taps(kind, sample_rate), [1.0], worN=freqs, fs=sample_rate)[1]
+        h = scipy.signal.freqz(fir_weighting_taps(kind, sample_rate, ntaps), [1.0], worN=freqs, fs=sample_rate)[1]
     return 20 * np.log10(np.maximum(np.abs(h), 1e-12))
 
 # %% ../nbs/00_kweighting.ipynb #79f1e6b7
@@ -106,14 +113,14 @@ def causal_fft_convolve(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     return torch.fft.irfft(spectrum, n_fft)[..., :x.shape[-1]]
 
 class KWeighting(nn.Module):
-    "Perceptual weighting filter: BS.1770-4 K-weighting (`bs1770`), SAO's A-weighting FIR or the authors' FIR."
-    def __init__(self, sample_rate: int, kind: str = "bs1770"):
+    "Perceptual weighting filter: BS.1770-4 K-weighting (`bs1770`), SAO's A-weighting FIR or the authors' K-weighting FIR (`ntaps` for the FIRs)."
+    def __init__(self, sample_rate: int, kind: str = "bs1770", ntaps: int | None = None):
         super().__init__()
         self.sample_rate, self.kind = _check_rate(sample_rate), _check_kind(kind)
         if kind == "bs1770":
             self.register_buffer("impulse_response", torch.tensor(bs1770_impulse_response(sample_rate)), persistent=False)
         else:
-            taps = fir_weighting_taps(kind, sample_rate)
+            taps = fir_weighting_taps(kind, sample_rate, ntaps)
             self.register_buffer("taps", torch.tensor(taps).view(1, 1, -1), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -10,13 +10,14 @@ import copy
 import math
 from pathlib import Path
 import yaml
-from .losses import RECIPES
+from .kweighting import WEIGHTING_KINDS
+from .losses import CORRELATION_STYLES, PHASE_STYLES, RECIPES
 from .model import PRESETS
 
 # %% ../nbs/06b_params.ipynb #e44c8293
 DEFAULT_PARAMS = {
     "seed": 0,
-    "variants": ["sao", "kw", "phase", "corr", "full"],   # the ablation ladder, one training each
+    "variants": ["sao", "kw", "phase", "full", "full_phase_mslr"],   # the ablation ladder, one training each
     "data": {
         "sources": ["debian:drascula-music", "debian:singularity-music"],  # folders, globs, files or debian:<package>
         "min_seconds": 5.0,          # shorter files are skipped (and reported)
@@ -56,6 +57,9 @@ DEFAULT_PARAMS = {
     "loss": {
         "kl_weight": 1e-4, "adversarial_weight": 0.1, "feature_matching_weight": 5.0,   # SAO's weights
         "magnitude_weight": 1.0, "phase_weight": 0.5, "correlation_weight": 1.0,       # see 03_losses
+        "phase_style": "authors",          # authors (released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted)
+        "correlation_style": "authors_cross",  # authors_cross (L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)
+        "weighting": "bs1770",             # K-weighting of every recipe but sao: bs1770 | authors (their FIR) | a_weighting
     },
 }
 OPTIONAL_TYPES = {"train.gain_db": list}
@@ -99,7 +103,10 @@ RULES = {
     "evaluate.chunk_seconds": (_positive, "a positive number"), "evaluate.overlap_seconds": (lambda v: v >= 0, "a number >= 0"),
     "evaluate.keep_audio": (lambda v: v >= 0, "an integer >= 0"), "evaluate.bootstrap": (lambda v: v >= 100, "an integer >= 100"),
     "evaluate.device": (lambda v: v in ("auto", "cpu", "cuda"), "auto, cpu or cuda"),
-    **{f"loss.{k}": (lambda v: v >= 0, "a number >= 0") for k in DEFAULT_PARAMS["loss"]},
+    **{f"loss.{k}": (lambda v: v >= 0, "a number >= 0") for k, v in DEFAULT_PARAMS["loss"].items() if not isinstance(v, str)},
+    "loss.phase_style": (lambda v: v in PHASE_STYLES, f"one of {list(PHASE_STYLES)}"),
+    "loss.correlation_style": (lambda v: v in CORRELATION_STYLES, f"one of {list(CORRELATION_STYLES)}"),
+    "loss.weighting": (lambda v: v in WEIGHTING_KINDS, f"one of {list(WEIGHTING_KINDS)}"),
 }
 
 # %% ../nbs/06b_params.ipynb #3f4f7a9a

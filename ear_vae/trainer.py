@@ -104,8 +104,9 @@ class Trainer:
         self.discriminator = MultiResolutionSTFTDiscriminator(p["discriminator"]["n_ffts"], filters=p["discriminator"]["filters"]).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
-        loss_weights = {k: p["loss"][k] for k in ("magnitude_weight", "phase_weight", "correlation_weight")}
-        self.reconstruction = ReconstructionLoss(variant, **loss_weights).to(self.device)
+        loss_options = {k: p["loss"][k] for k in ("magnitude_weight", "phase_weight", "correlation_weight", "phase_style", "correlation_style")}
+        if RECIPES[variant]["weighting"] != "a_weighting": loss_options["weighting"] = p["loss"]["weighting"]  # sao keeps SAO's A-weighting
+        self.reconstruction = ReconstructionLoss(variant, **loss_options).to(self.device)
         self.opt_g = torch.optim.AdamW([q for q in self.generator.parameters() if q.requires_grad], lr=t["gen_lr"], betas=tuple(t["betas"]), weight_decay=t["weight_decay"], fused=True)
         self.opt_d = torch.optim.AdamW(self.discriminator.parameters(), lr=t["disc_lr"], betas=tuple(t["betas"]), weight_decay=t["weight_decay"], fused=True)
         factor = lambda step: inverse_lr(step, t["lr_warmup"], t["lr_inv_gamma"], t["lr_power"])

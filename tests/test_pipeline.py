@@ -12,7 +12,7 @@ from ear_vae.evaluation import CODECS
 from ear_vae.trainer import write_toy_corpus
 
 REPO = Path(__file__).resolve().parent.parent
-VARIANTS = ["sao", "kw", "phase", "corr", "full"]
+VARIANTS = ["sao", "kw", "phase", "full", "full_phase_mslr"]
 
 TOY_PARAMS = {
     "seed": 0, "variants": VARIANTS,

@@ -44,26 +44,29 @@ def WNConvTranspose1d(*args, **kwargs): return weight_norm(nn.ConvTranspose1d(*a
 
 # %% ../nbs/04_model.ipynb #185dfd4c
 class _SnakeBetaFunction(torch.autograd.Function):
-    "Snake-beta that saves only its input (and the two parameters) and recomputes what the backward needs, in the input's dtype."
+    "Snake-beta that saves only its input (and the two parameters) and recomputes what the backward needs; float32 (or float64) arithmetic."
     @staticmethod
     def forward(ctx, x, alpha, beta):
         ctx.save_for_backward(x, alpha, beta)
-        a, b = alpha.exp().to(x.dtype).view(1, -1, 1), beta.exp().to(x.dtype).view(1, -1, 1)
-        return x + torch.sin(x * a).pow(2) / (b + 1e-9)
+        dtype = torch.promote_types(x.dtype, torch.float32)  # as the plain formula's promotion: sin(e^a x) of a bf16 x would lose its phase
+        xf, a, b = x.to(dtype), alpha.to(dtype).exp().view(1, -1, 1), beta.to(dtype).exp().view(1, -1, 1)
+        return xf + torch.sin(xf * a).pow(2) / (b + 1e-9)
 
     @staticmethod
     def backward(ctx, grad):
         x, alpha, beta = ctx.saved_tensors
-        a, b = alpha.exp().to(x.dtype).view(1, -1, 1), beta.exp().to(x.dtype).view(1, -1, 1)
-        ax = x * a
+        dtype = torch.promote_types(x.dtype, torch.float32)
+        xf, grad = x.to(dtype), grad.to(dtype)
+        a, b = alpha.to(dtype).exp().view(1, -1, 1), beta.to(dtype).exp().view(1, -1, 1)
+        ax = xf * a
         sin_2ax = torch.sin(2 * ax)                 # d sin^2(ax) / d(ax) = sin(2ax)
         inv_b = 1 / (b + 1e-9)
-        grad_x = grad * (1 + a * sin_2ax * inv_b) if ctx.needs_input_grad[0] else None
+        grad_x = (grad * (1 + a * sin_2ax * inv_b)).to(x.dtype) if ctx.needs_input_grad[0] else None
         grad_alpha = grad_beta = None
-        if ctx.needs_input_grad[1]:  # d/d alpha: sin(2ax) * a * x / b (alpha is log a); reduced in fp32
-            grad_alpha = (grad * sin_2ax * ax * inv_b).float().sum((0, 2)).to(alpha.dtype)
+        if ctx.needs_input_grad[1]:  # d/d alpha: sin(2ax) * a * x / b (alpha is log a)
+            grad_alpha = (grad * sin_2ax * ax * inv_b).sum((0, 2)).to(alpha.dtype)
         if ctx.needs_input_grad[2]:  # d/d beta: -sin^2(ax) * b / (b + 1e-9)^2 (beta is log b)
-            grad_beta = (-grad * torch.sin(ax).pow(2) * (b * inv_b * inv_b)).float().sum((0, 2)).to(beta.dtype)
+            grad_beta = (-grad * torch.sin(ax).pow(2) * (b * inv_b * inv_b)).sum((0, 2)).to(beta.dtype)
         return grad_x, grad_alpha, grad_beta
 
 def snake_beta(x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:

@@ -7,8 +7,8 @@ __all__ = ['NODE_WHEELS', 'NODE_PYTHON', 'NODE_PLATFORMS', 'BUNDLE_LIMIT_MIB', '
            'TABLE_METRICS', 'METRIC_LABELS', 'OUT_LIMITS', 'sha256_of', 'working_tree_bytes', 'download_wheels',
            'make_bundle', 'verify_bundle', 'PreloadedCrops', 'node_params', 'build_arms', 'lockstep_step', 'load_clips',
            'reconstruct_clips', 'bootstrap_mean', 'summarise', 'save_weights', 'join_weights', 'export_generator',
-           'probe_seconds_per_step', 'paired_ablation', 'plot_ablation', 'check_out_folder', 'node_run',
-           'print_summary', 'main', 'gpu_runs_table']
+           'probe_seconds_per_step', 'weights_that_fit', 'paired_ablation', 'plot_ablation', 'check_out_folder',
+           'node_run', 'print_summary', 'main', 'gpu_runs_table']
 
 # %% ../nbs/11_offline.ipynb #55d46efe
 import argparse
@@ -20,6 +20,7 @@ import math
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -309,10 +310,22 @@ def _yardstick(trainer, recon: dict, clips: dict, loss) -> float:
     values = [loss(recon[k][None].to(trainer.device), clips[k][None].to(trainer.device))[0].item() for k in clips]
     return float(np.mean(values)) if values else float("nan")
 
+def weights_that_fit(trainers: dict, wanted, out, part_mib: float = 15.0) -> list[str]:
+    "The arms of `wanted` (in order) whose fp16 generators fit in the files left under the node's 8-file limit."
+    reserved = {"log.txt", "results.json", "per_file.csv", "ablation.png", "bench.json"}
+    free = OUT_LIMITS["files"] - len(reserved | {p.name for p in Path(out).iterdir() if p.is_file() and not p.name.startswith("generators_fp16")})
+    chosen = []
+    for arm in [a for a in wanted if a in trainers]:
+        size = sum(2 * p.numel() + 200 for a in [*chosen, arm] for p in _generator(trainers[a]).state_dict().values()) + 4096
+        if math.ceil(size / (part_mib * MIB)) > free: break
+        chosen.append(arm)
+    if chosen != [a for a in wanted if a in trainers]: _log(f"weights: only {chosen or 'none'} fit in the {free} files left under the limit")
+    return chosen
+
 def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "small", bf16: bool = True, batch: int = 16,
                     segment: int = 65536, arms=DEFAULT_ARMS, data_seed: int = 0, workers: int = 8, log_every: int = 10,
                     probe_seconds: float = 30.0, weights_of=("sao", "full"), part_mib: float = 15.0) -> dict:
-    "Train every arm in lockstep until `deadline` (time.time()), evaluating at 0, 25, 50 and 100 % of the steps; write results to `out`."
+    "Train every arm in lockstep until `deadline` (time.time()), evaluating at 0, 25, 50 and 100 % of the steps; write results to `out`.\n\n    A failure (non-finite losses, out of memory, a crashed scorer) stops training but keeps what was trained and scored."
     from ear_vae.losses import ReconstructionLoss
     from ear_vae.trainer import as_floats
     bundle, out = Path(bundle), Path(out)
@@ -329,6 +342,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "s
         seconds_per_step = probe_seconds_per_step(params, arms, bundle / "prepared", work, crops, node, probe_seconds)
         _log(f"probe: {seconds_per_step:.3f} s per lockstep step of {len(arms)} arms ({preset}, batch {batch} x {segment}, bf16={bf16}, {device})")
         trainers = build_arms(params, arms, bundle / "prepared", work, **node)
+        weights_of = weights_that_fit(trainers, weights_of, out, part_mib)
         yard = ReconstructionLoss("sao").to(device)
         rows, futures, yardsticks, history = [], [], [], []
 
@@ -344,36 +358,52 @@ def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "s
                                     pool.submit(_score, recon[clip], reference)))
             return time.perf_counter() - start
 
-        rec_seconds = evaluate(0, 0.0)
-        score_start = time.perf_counter()
-        for meta, future in futures: rows.append({**meta, **future.result()})
-        futures.clear()
-        score_seconds = time.perf_counter() - score_start
-        reserve = rec_seconds + score_seconds + 20.0
-        available = deadline - time.time() - reserve - 2 * rec_seconds
-        steps = max(4, int(available / seconds_per_step) // 4 * 4)
-        disc_warmup = steps // 5
-        for trainer in trainers.values(): trainer.params["train"].update(steps=steps, disc_warmup_steps=disc_warmup)
-        _log(f"evaluation: reconstruction {rec_seconds:.1f} s, scoring {score_seconds:.1f} s; training {steps} steps "
-             f"(discriminator from step {disc_warmup}) in the {available:.0f} s left")
-        checkpoints = {steps // 4: 0.25, steps // 2: 0.5, steps: 1.0}
-        train_start, trained, stop_at = time.perf_counter(), 0, deadline - reserve
-        for step in range(steps):
-            logged = lockstep_step(trainers, crops.batch(step), step)
-            trained = step + 1
-            if trained % log_every == 0 or trained == 1:
-                logged = {arm: as_floats(values) for arm, values in logged.items()}
-                history.append({"step": trained, "seconds": round(time.perf_counter() - train_start, 2),
-                                **{f"{arm}/{k}": v for arm, values in logged.items() for k, v in values.items()}})
-                if trained % (log_every * 10) == 0: _log(f"step {trained}/{steps}: " + ", ".join(f"{a} {v.get('gen_total', v.get('disc_total', 0)):.3f}" for a, v in logged.items()))
-            if trained in checkpoints: evaluate(trained, checkpoints[trained])
-            if time.time() > stop_at and trained not in checkpoints:
-                _log(f"stopping at step {trained}: the budget is spent"); evaluate(trained, 1.0); break
-        _sync(device)
-        train_seconds = time.perf_counter() - train_start
-        for meta, future in futures: rows.append({**meta, **future.result()})
-        pool.shutdown()
-        weights = save_weights({a: _generator(trainers[a]) for a in weights_of if a in trainers}, out, part_mib)
+        def gather():
+            "Scores of the submitted evaluations; a failed scoring becomes a row with its error, not a lost run."
+            for meta, future in futures:
+                try: rows.append({**meta, **future.result()})
+                except Exception as e: rows.append({**meta, "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"})
+            futures.clear()
+
+        train_start, trained, steps, disc_warmup, failure, weights = time.perf_counter(), 0, 0, 0, None, {}
+        try:
+            rec_seconds = evaluate(0, 0.0)
+            score_start = time.perf_counter(); gather(); score_seconds = time.perf_counter() - score_start
+            reserve = rec_seconds + score_seconds + 20.0
+            available = deadline - time.time() - reserve - 2 * rec_seconds
+            steps = int(available / seconds_per_step) // 4 * 4
+            if steps < 4:
+                steps = 0; _log(f"no time left to train ({available:.0f} s after the probe and the first evaluation): step 0 only")
+            disc_warmup = steps // 5
+            for trainer in trainers.values(): trainer.params["train"].update(steps=max(steps, 1), disc_warmup_steps=disc_warmup)
+            _log(f"evaluation: reconstruction {rec_seconds:.1f} s, scoring {score_seconds:.1f} s; training {steps} steps "
+                 f"(discriminator from step {disc_warmup}) in the {available:.0f} s left")
+            checkpoints = {steps // 4: 0.25, steps // 2: 0.5, steps: 1.0}
+            train_start, stop_at = time.perf_counter(), deadline - reserve
+            for step in range(steps):
+                logged = lockstep_step(trainers, crops.batch(step), step)
+                trained = step + 1
+                if trained % log_every == 0 or trained == 1:
+                    logged = {arm: as_floats(values) for arm, values in logged.items()}
+                    history.append({"step": trained, "seconds": round(time.perf_counter() - train_start, 2),
+                                    **{f"{arm}/{k}": v for arm, values in logged.items() for k, v in values.items()}})
+                    if trained % (log_every * 10) == 0: _log(f"step {trained}/{steps}: " + ", ".join(f"{a} {v.get('gen_total', v.get('disc_total', 0)):.3f}" for a, v in logged.items()))
+                late = time.time() > stop_at
+                if trained in checkpoints or late:
+                    final = late or trained == steps
+                    if late and trained != steps: _log(f"stopping at step {trained}: the budget is spent")
+                    evaluate(trained, 1.0 if final else checkpoints[trained])
+                    if final: break
+        except Exception as e:  # keep what was trained and scored: a failure is reported, not a lost run
+            failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+            _log(f"the ablation stopped at step {trained}: {failure}")
+        finally:
+            _sync(device)
+            train_seconds = time.perf_counter() - train_start
+            try: weights = save_weights({a: _generator(trainers[a]) for a in weights_of if a in trainers}, out, part_mib)
+            except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")
+            gather()
+            pool.shutdown(wait=False, cancel_futures=True)
     test_rows = [r for r in rows if r["split"] == "test"]
     audio_seconds = trained * batch * segment / TARGET_RATE
     results = {"card": torch.cuda.get_device_name(0) if device == "cuda" else "cpu", "torch": torch.__version__, "preset": preset,
@@ -383,7 +413,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict, preset: str = "s
                "audio_seconds_per_second_per_arm": audio_seconds / train_seconds if train_seconds else None,
                "corpus_minutes": crops.seconds / 60, "test_clips": len(test), "validation_clips": len(valid),
                "ablation_seconds": time.time() - started, "summary": summarise(test_rows, [a[0] for a in arms]),
-               "yardsticks": yardsticks, "history": history, "weights": weights}
+               "yardsticks": yardsticks, "history": history, "weights": weights, "failure": failure}
     import pandas as pd
     with atomic_path(out / "per_file.csv") as tmp: pd.DataFrame(rows).to_csv(tmp, index=False)
     plot_ablation(results, out / "ablation.png")
@@ -419,13 +449,15 @@ def _subprocess_phase(cmd: list[str], timeout: float, label: str, env=None) -> d
     "Run one phase in a child process (its output echoed), never longer than `timeout` seconds."
     _log(f"{label}: {' '.join(cmd)} (at most {timeout:.0f} s)")
     start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=max(1.0, timeout), env=env)
-        print(done.stdout[-6000:] + done.stderr[-3000:], flush=True)
-        result = {"rc": done.returncode, "timed_out": False}
-    except subprocess.TimeoutExpired as e:
-        print(((e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or ""))[-4000:], flush=True)
+        output, _ = proc.communicate(timeout=max(1.0, timeout))
+        result = {"rc": proc.returncode, "timed_out": False}
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole process group: a torchrun child must not keep the GPU
+        output, _ = proc.communicate()
         result = {"rc": None, "timed_out": True}
+    print((output or "")[-8000:], flush=True)
     result["seconds"] = round(time.perf_counter() - start, 1)
     _log(f"{label}: {result}")
     return result

@@ -162,7 +162,8 @@ class Trainer:
         if self.rank == 0:
             with atomic_path(self.checkpoint_path) as tmp: torch.save(self.state(), tmp)
             keep = self.params["train"]["keep_every"]
-            if keep and self.step % keep == 0: shutil.copyfile(self.checkpoint_path, self.out_dir / f"checkpoint_step{self.step}.pt")
+            if keep and self.step % keep == 0:
+                with atomic_path(self.out_dir / f"checkpoint_step{self.step}.pt") as tmp: shutil.copyfile(self.checkpoint_path, tmp)
         _barrier(self.world)
 
     def try_resume(self) -> bool:
@@ -273,6 +274,7 @@ def _run(self, stop_at: int | None = None) -> dict:
     resumed = self.try_resume()
     self.out_dir.mkdir(parents=True, exist_ok=True)
     live = live_logger(self.log_dir, resumed) if self.rank == 0 else None
+    if resumed and isinstance(live, JsonLive): live.forget_after(self.step)
     valid = self.valid_batches() if self.rank == 0 else []
     if live and not resumed and valid:
         live.step = 0
@@ -314,6 +316,12 @@ class JsonLive:
         self.dir = Path(log_dir); self.dir.mkdir(parents=True, exist_ok=True)
         self.step, self._row, self._lines = 0, {}, self.dir / "metrics.jsonl"
         if not resume and self._lines.exists(): self._lines.unlink()
+
+    def forget_after(self, step: int):
+        "Drop the rows logged after `step` (a resume from the checkpoint of `step` logs them again)."
+        if self._lines.exists():
+            rows = [l for l in self._lines.read_text().splitlines() if l and json.loads(l)["step"] <= step]
+            with atomic_path(self._lines) as tmp: Path(tmp).write_text("".join(r + "\n" for r in rows))
 
     def log_metric(self, name: str, value: float): self._row[name] = float(value)
 

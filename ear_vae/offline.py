@@ -198,11 +198,11 @@ def lockstep_step(trainers: dict, x: torch.Tensor, step: int) -> dict:
 TABLE_METRICS = {"mel_distance": -1, "stft_distance": -1, "icpc": 1, "ccpc": 1, "si_sdr": 1, "dbtp_distance": -1}  # +1: higher is better
 
 def load_clips(folder) -> dict[str, torch.Tensor]:
-    "Clips of a folder (FLAC or WAV) as float32 [2, T] tensors, by name."
-    import soundfile as sf
+    "Clips of a folder (FLAC or WAV) as float32 [2, T] tensors at 44.1 kHz, by name (`metrics.load_audio`)."
+    from ear_vae.metrics import load_audio
     paths = sorted([*Path(folder).glob("*.flac"), *Path(folder).glob("*.wav")])
     if not paths: raise FileNotFoundError(f"{folder}: no .flac or .wav clips")
-    return {p.stem: torch.from_numpy(np.ascontiguousarray(sf.read(p, dtype="float32", always_2d=True)[0].T)) for p in paths}
+    return {p.stem: load_audio(p)[0] for p in paths}
 
 @torch.no_grad()
 def reconstruct_clips(model, clips: dict, device) -> dict[str, torch.Tensor]:

@@ -151,9 +151,7 @@ class StereoCorrelationLoss(nn.Module):
 # %% ../nbs/02_phase.ipynb #9187bacf
 def _stft_uncentred(x: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
     "Complex STFT [..., n_fft // 2 + 1, frames] of `x` [..., T], Hann window of `n_fft`, `center=False` (the authors' framing)."
-    flat = x.reshape(-1, x.shape[-1])
-    spec = torch.stft(flat, n_fft, hop, n_fft, torch.hann_window(n_fft, dtype=x.dtype, device=x.device), center=False, return_complex=True)
-    return spec.reshape(*x.shape[:-1], *spec.shape[-2:])
+    return stft(x, Resolution(n_fft, hop, n_fft), center=False)
 
 def authors_phase_derivative_losses(x_hat: torch.Tensor, x: torch.Tensor, n_fft: int, hop: int) -> dict[str, torch.Tensor]:
     "The authors' IF and GD losses of [B, C, T] signals: L1 between first differences of the wrapped phase along frames (`if`) and bins (`gd`)."

@@ -36,11 +36,11 @@ def resolutions(fft_sizes, hop_ratio: int = 4) -> tuple[Resolution, ...]:
 
 SAO_RESOLUTIONS = resolutions([2048, 1024, 512, 256, 128, 64, 32])
 
-def stft(x: torch.Tensor, res: Resolution) -> torch.Tensor:
-    "Complex STFT of `x` [..., T] at `res`: [..., n_fft // 2 + 1, frames]."
+def stft(x: torch.Tensor, res: Resolution, center: bool = True) -> torch.Tensor:
+    "Complex STFT of `x` [..., T] at `res` (Hann window; centred frames unless `center=False`): [..., n_fft // 2 + 1, frames]."
     window = torch.hann_window(res.win, dtype=x.dtype, device=x.device)
     flat = x.reshape(-1, x.shape[-1])
-    spec = torch.stft(flat, res.n_fft, res.hop, res.win, window, return_complex=True)
+    spec = torch.stft(flat, res.n_fft, res.hop, res.win, window, center=center, return_complex=True)
     return spec.reshape(*x.shape[:-1], *spec.shape[-2:])
 
 # %% ../nbs/01_spectral.ipynb #74cfe7a1

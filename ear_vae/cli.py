@@ -36,6 +36,7 @@ def cmd_prepare(args):
 def cmd_train(args):
     from ear_vae.trainer import Trainer
     params = load_params(args.params)
+    if args.seed is not None: params["seed"] = args.seed
     result = Trainer(params, args.variant, args.data, args.out, log_dir=args.log_dir).run()
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"{args.variant}: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps)")
@@ -92,7 +93,7 @@ def cmd_report(args):
     with atomic_path(out / "ablation.ipynb") as tmp:
         papermill.execute_notebook(str(notebook), str(tmp), kernel_name="python3", progress_bar=False, cwd=str(Path.cwd()),
                                    parameters={"eval_dir": args.eval_dir, "logs_dir": args.logs_dir, "out_dir": str(out),
-                                               "variants": params["variants"], "bootstrap": params["evaluate"]["bootstrap"], "seed": params["seed"]})
+                                               "variants": params["variants"], "seeds": params["seeds"], "aa_seeds": params["aa_seeds"], "bootstrap": params["evaluate"]["bootstrap"], "seed": params["seed"]})
     print(f"wrote {out}/ablation.md, ablation.csv, figures/ and the executed notebook")
 
 def cmd_bench(args):
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", default="params.yaml"); p.add_argument("--variant", required=True)
     p.add_argument("--data", default="data/prepared"); p.add_argument("--out", required=True)
     p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)")
+    p.add_argument("--seed", type=int, default=None, help="training seed (default: params.yaml's seed; the pipeline passes each of its seeds)")
     p = sub.add_parser("reconstruct", help="reconstruct an audio file with a model"); p.set_defaults(func=cmd_reconstruct)
     p.add_argument("input", metavar="IN"); p.add_argument("output", metavar="OUT"); p.add_argument("--checkpoint", required=True)
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")

@@ -16,7 +16,9 @@ from .model import PRESETS
 
 # %% ../nbs/06b_params.ipynb #e44c8293
 DEFAULT_PARAMS = {
-    "seed": 0,
+    "seed": 0,                   # the seed of `ear-vae train` without --seed, and of the report's bootstrap
+    "seeds": [0, 1, 2],          # the pipeline trains and evaluates every variant at each of these seeds
+    "aa_seeds": [3, 4, 5],       # the A/A check: `sao` again at these seeds, compared with `sao` at `seeds` ([]: no A/A)
     "variants": ["sao", "kw", "phase", "full", "full_phase_mslr"],   # the ablation ladder, one training each
     "data": {
         "sources": ["debian:drascula-music", "debian:singularity-music"],  # folders, globs, files or debian:<package>
@@ -72,6 +74,8 @@ def _positive(v): return v > 0
 def _fraction(v): return 0 <= v < 1
 RULES = {
     "variants": (lambda v: len(v) > 0 and all(x in RECIPES for x in v) and len(set(v)) == len(v), f"a non-empty list of distinct recipes from {list(RECIPES)}"),
+    "seeds": (lambda v: len(v) > 0 and all(isinstance(s, int) and s >= 0 for s in v) and len(set(v)) == len(v), "a non-empty list of distinct integers >= 0"),
+    "aa_seeds": (lambda v: all(isinstance(s, int) and s >= 0 for s in v) and len(set(v)) == len(v), "a list of distinct integers >= 0"),
     "data.sources": (lambda v: len(v) > 0 and all(isinstance(s, str) and s for s in v), "a non-empty list of folders, globs, files or debian:<package>"),
     "data.min_seconds": (lambda v: v >= 0, "a number >= 0"),
     "data.valid_fraction": (_fraction, "a fraction in [0, 1)"),
@@ -141,6 +145,9 @@ def validate_params(params: dict) -> dict:
     full = _merge(DEFAULT_PARAMS, params)
     if full["data"]["valid_fraction"] + full["data"]["test_fraction"] >= 1:
         raise ParamsError("params: 'data.valid_fraction' + 'data.test_fraction' must be below 1")
+    aa, seeds = full["aa_seeds"], full["seeds"]
+    if aa and (len(aa) != len(seeds) or set(aa) & set(seeds) or "sao" not in full["variants"]):
+        raise ParamsError(f"params: 'aa_seeds' must be [] or as many seeds as 'seeds', none of them in it, with sao among the variants (the A/A check trains sao again), got {aa!r}")
     return full
 
 def load_params(path="params.yaml") -> dict:

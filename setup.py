@@ -1,7 +1,6 @@
-from pkg_resources import parse_version
 from configparser import ConfigParser
 import setuptools, shlex
-assert parse_version(setuptools.__version__)>=parse_version('36.2')
+# setuptools>=64 is required by pyproject.toml's build-system (no pkg_resources: removed from current setuptools)
 
 # note: all settings are in settings.ini; edit there, not here
 config = ConfigParser(delimiters=['='])

@@ -1,0 +1,38 @@
+"""`pip install .` and `pip install -e .` in a fresh venv with current pip and setuptools (PEP 517 build, no pkg_resources)."""
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _fresh_venv(path: Path) -> Path:
+    venv.create(path, with_pip=True)
+    python = path / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip", "setuptools"], check=True, timeout=600)
+    return python
+
+
+def test_wheel_builds_and_installs_with_current_setuptools(tmp_path):
+    python = _fresh_venv(tmp_path / "venv")
+    # a wheel, built in an isolated PEP 517 environment with the newest setuptools PyPI offers
+    subprocess.run([python, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", tmp_path / "dist"], check=True, timeout=600)
+    wheel = next((tmp_path / "dist").glob("ear_vae-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    modules = {p.name for p in (REPO / "ear_vae").glob("*.py")}
+    assert modules <= {Path(n).name for n in names if n.startswith("ear_vae/")}, sorted(modules - set(names))
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "ear-vae = ear_vae.cli:main" in entry_points, entry_points
+    # the wheel installs; the package metadata are readable without importing torch
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], check=True, timeout=600)
+    version = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('ear_vae'))"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == next(l.split("=")[1].strip() for l in (REPO / "settings.ini").read_text().splitlines() if l.startswith("version"))
+
+
+def test_editable_install_with_current_setuptools(tmp_path):
+    python = _fresh_venv(tmp_path / "venv")
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(REPO)], check=True, timeout=600)
+    where = subprocess.run([python, "-c", "import importlib.util as u; print(u.find_spec('ear_vae').origin)"], capture_output=True, text=True, check=True)
+    assert Path(where.stdout.strip()).resolve() == (REPO / "ear_vae" / "__init__.py").resolve()

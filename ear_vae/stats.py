@@ -11,13 +11,13 @@ import pandas as pd
 
 # %% ../nbs/12_stats.ipynb #6794aae7
 def two_level_bootstrap(values, n: int = 2000, seed: int = 0) -> np.ndarray:
-    "Means of `n` resamples of a [seeds, clips] array: seeds with replacement, then clips with replacement within each drawn seed."
+    "Means of `n` resamples of a [seeds, clips] array: seeds with replacement, then clips with replacement (one draw shared by the drawn seeds)."
     values = np.asarray(values, dtype=float)
     if values.ndim != 2 or 0 in values.shape: raise ValueError(f"two_level_bootstrap: expected a non-empty [seeds, clips] array, got shape {values.shape}")
     rng = np.random.default_rng(seed)
     s, c = values.shape
     seeds = rng.integers(0, s, (n, s))
-    clips = rng.integers(0, c, (n, s, c))
+    clips = rng.integers(0, c, (n, 1, c))  # every seed was scored on the same clips: they are crossed, not nested
     return np.nanmean(values[seeds[..., None], clips].reshape(n, -1), axis=1)
 
 def interval(values, n: int = 2000, seed: int = 0) -> tuple[float, float, float]:
@@ -49,7 +49,8 @@ def score_matrix(per_file: pd.DataFrame, system: str, seeds, metric: str, files=
     files = sorted(table.columns) if files is None else list(files)
     absent = [f for f in files if f not in table.columns]
     if absent: raise ValueError(f"{system}: no result for clip(s) {absent[:3]}")
-    return table.loc[list(seeds), files].to_numpy(dtype=float)
+    values = table.loc[list(seeds), files].to_numpy(dtype=float)
+    return np.where(np.isfinite(values), values, np.nan)  # an infinite score (e.g. SI-SDR of a bit-exact copy) counts as missing
 
 def paired_difference(per_file: pd.DataFrame, a: str, b: str, metric: str, seeds_a, seeds_b=None, higher_is_better: bool = True) -> np.ndarray:
     "[seeds, clips] differences a − b (positive = better), the k-th seed of `seeds_a` matched with the k-th of `seeds_b` and clip with clip."

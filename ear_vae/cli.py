@@ -6,7 +6,7 @@
 __all__ = ['OUTPUT_SUFFIXES', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS', 'PRINTED_METRICS', 'REPORT_NOTEBOOK', 'EXPECTED_ERRORS',
            'package_version', 'apply_overrides', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'reconstruction_jobs',
            'cmd_reconstruct', 'check_evaluation_inputs', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model',
-           'cmd_codecs', 'cmd_report', 'cmd_bench', 'build_parser', 'main']
+           'cmd_codecs', 'cmd_report', 'codec_process', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c096a682
 import argparse
@@ -190,6 +190,34 @@ def cmd_report(args):
                                                "variants": params["variants"], "seeds": params["seeds"], "aa_seeds": params["aa_seeds"], "bootstrap": params["evaluate"]["bootstrap"], "seed": params["seed"]})
     print(f"wrote {out}/ablation.md, ablation.csv, figures/ and the executed notebook")
 
+def codec_process(codec: str):
+    "A function [2, T] -> [2, T] audio: an ffmpeg round trip through `codec` (ear_vae.evaluation.CODECS), aligned to its input."
+    import tempfile, soundfile as sf
+    from ear_vae.evaluation import CODECS, codec_roundtrip
+    from ear_vae.metrics import load_audio
+    if codec not in CODECS: raise ValueError(f"unknown codec {codec!r}; choose from {list(CODECS)}")
+    def process(x):
+        with tempfile.TemporaryDirectory() as tmp:
+            sf.write(f"{tmp}/in.wav", x.numpy().T, 44100, subtype="FLOAT"); codec_roundtrip(f"{tmp}/in.wav", f"{tmp}/out.wav", codec)
+            return load_audio(f"{tmp}/out.wav")[0]
+    return process
+
+def cmd_thd(args):
+    import torch
+    from ear_vae.io import atomic_path
+    from ear_vae.thd import system_thd
+    if args.checkpoint:
+        from ear_vae.evaluation import load_model
+        model = load_model(args.checkpoint, _device(args.device))
+        device = next(model.parameters()).device
+        def process(x):
+            with torch.no_grad(): return model.reconstruct(x.to(device)).float().cpu()
+    else: process = codec_process(args.codec)
+    table = system_thd(process, args.frequencies, args.levels)
+    if args.out:
+        with atomic_path(args.out) as tmp: table.to_csv(tmp, index=False)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
 def cmd_bench(args):
     from ear_vae.bench import main as bench_main
     bench_main(["--out", args.out] + sum((["--only", o] for o in args.only or []), []))
@@ -283,6 +311,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--logs-dir", default="logs/train", help="training logs (<variant>/seed<N>/plots)")
     p.add_argument("--out", default="reports", help="ablation.md, ablation.csv, figures/, the executed notebook")
     p.add_argument("--notebook", default=REPORT_NOTEBOOK, help="the report notebook")
+
+    p = _subcommand(sub, "thd", "THD+N of a model or a codec on sine stimuli (AES17 manner, 20 Hz–20 kHz)", cmd_thd,
+                    ["ear-vae thd --checkpoint models/full/seed0/model.pyt --out thd.csv", "ear-vae thd --codec opus_64 --frequencies 997 --levels -20 -6"],
+                    "THD+N (dB) of a model or a codec: stereo sines at each frequency and peak level go through it; the output's steady state is "
+                    "measured with the fundamental notched out, in the 20 Hz–20 kHz band (nbs/08b_thd.ipynb)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--checkpoint", help="a model (our checkpoint.pt / model.pyt or the authors' .pyt)")
+    which.add_argument("--codec", help="an ffmpeg codec of the baselines: opus_64, opus_128, mp3_128, aac_128")
+    p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 5000.0], help="stimulus frequencies (Hz)")
+    p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS)")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
+    p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db)")
 
     p = _subcommand(sub, "bench", "run the benchmarks (reports/bench_*.json)", cmd_bench, ["ear-vae bench --only losses"])
     p.add_argument("--out", default="reports", help="folder of the JSON results")

@@ -148,3 +148,14 @@ def test_make_lab_as_root_on_a_chosen_port():
     finally:
         import os, signal
         os.killpg(lab.pid, signal.SIGTERM); lab.wait(timeout=30)
+
+
+def test_thd_command(demo_checkpoint, tmp_path):
+    import pandas as pd
+    done = run("thd", "--checkpoint", demo_checkpoint, "--device", "cpu", "--frequencies", "997", "--levels", "-20", "-6", "--out", tmp_path / "t.csv")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(tmp_path / "t.csv")
+    assert list(table.level_dbfs) == [-20.0, -6.0] and table.thd_n_db.between(-200, 10).all(), table
+    done = run("thd", "--codec", "mp3_128", "--frequencies", "997", "--levels", "-6")
+    assert done.returncode == 0 and float(done.stdout.split()[-1]) < -60, done.stdout + done.stderr  # a transparent codec adds little
+    assert run("thd", "--codec", "vorbis").returncode == 1

@@ -53,8 +53,10 @@ bundle: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro clips
 	$(BIN)/python -m ear_vae.offline bundle --prepared data/prepared --clips data/test_clips --out bundle
 
+# JupyterLab on the notebooks with the .venv kernel: `make lab PORT=8890 NO_BROWSER=1` (a container's root user is allowed).
+PORT ?= 8888
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=nbs
+	$(BIN)/jupyter lab --notebook-dir=nbs --port=$(PORT) $(if $(NO_BROWSER),--no-browser) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean-venv:
 	rm -rf $(VENV)

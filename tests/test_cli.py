@@ -12,6 +12,7 @@ import torch
 from ear_vae.model import EarVAE
 
 EAR_VAE = str(Path(sys.executable).parent / "ear-vae")
+REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args):
@@ -87,6 +88,74 @@ def test_bad_input_is_one_line_and_leaves_no_file(demo_checkpoint, inputs, tmp_p
 def test_evaluate_command(inputs, tmp_path):
     (tmp_path / "est").mkdir()
     shutil.copy(inputs / "stereo_44k.flac", tmp_path / "est" / "stereo_44k.wav")
-    done = run("evaluate", tmp_path / "est", inputs, "--out", tmp_path / "m.csv")
+    done = run("evaluate", tmp_path / "est", inputs, "--out", tmp_path / "m.csv")  # 1 estimate, 4 references: refused
+    assert done.returncode == 1 and not (tmp_path / "m.csv").exists(), done.stderr
+    assert "3 file(s) without a counterpart" in done.stderr and "mono_48k.wav (reference)" in done.stderr, done.stderr
+    done = run("evaluate", tmp_path / "est", inputs, "--out", tmp_path / "m.csv", "--allow-unpaired")
     assert done.returncode == 0, done.stderr
-    assert "si_sdr" in done.stdout and (tmp_path / "m.csv").is_file()
+    assert "SI-SDR" in done.stdout and (tmp_path / "m.csv").is_file()
+    # ICPC and CCPC print in %, the CSV keeps fractions
+    printed = float(next(l for l in done.stdout.splitlines() if l.strip().startswith("ICPC:")).split(":")[1].split("%")[0])
+    import pandas as pd
+    assert abs(printed - 100 * pd.read_csv(tmp_path / "m.csv").icpc.mean()) < 1e-3, done.stdout
+
+
+def test_reconstruct_refuses_to_overwrite_and_takes_folders(demo_checkpoint, inputs, tmp_path):
+    same = tmp_path / "same.flac"
+    shutil.copy(inputs / "stereo_44k.flac", same)
+    before = same.read_bytes()
+    done = run("reconstruct", same, same, "--checkpoint", demo_checkpoint, "--device", "cpu")
+    assert done.returncode == 1 and "is the input file" in done.stderr and same.read_bytes() == before, done.stderr
+    done = run("reconstruct", inputs, tmp_path / "out", "--checkpoint", demo_checkpoint, "--device", "cpu", "--format", "flac")
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(p.with_suffix(".flac").name for p in inputs.iterdir()), written
+    assert all(sf.info(p).samplerate == 44100 and sf.info(p).channels == 2 for p in (tmp_path / "out").iterdir())
+
+
+def test_help_version_and_train_set(tmp_path):
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.startswith("ear-vae 0."), done.stdout
+    for command in ("fetch", "prepare", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "report", "bench"):
+        text = run(command, "--help").stdout
+        assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command
+    assert "{sao,kw,phase,full,full_phase_mslr}" in run("train", "--help").stdout
+    # --set: the quickest checkpoint, without editing params.yaml
+    from ear_vae.data import prepare_corpus
+    from ear_vae.trainer import write_toy_corpus
+    prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0,
+                   test_fraction=0.0, progress=False)
+    sets = ["train.steps=2", "train.segment_samples=4096", "train.batch_size=2", "train.device=cpu", "discriminator.filters=4"]
+    done = run("train", "--params", REPO / "params.yaml", "--variant", "kw", "--data", tmp_path / "prep", "--out", tmp_path / "run",
+               *sum((["--set", s] for s in sets), []))
+    assert done.returncode == 0 and "trained to step 2" in done.stdout, done.stderr[-2000:]
+    done = run("train", "--params", REPO / "params.yaml", "--variant", "kw", "--out", tmp_path / "x", "--set", "train.stpes=2")
+    assert done.returncode == 1 and "unknown key 'train.stpes'" in done.stderr and not (tmp_path / "x").exists(), done.stderr
+
+
+def test_make_lab_as_root_on_a_chosen_port():
+    import socket, time, urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    lab = subprocess.Popen(["make", "-s", "lab", f"PORT={port}", "NO_BROWSER=1"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, start_new_session=True)
+    try:
+        deadline, answer = time.time() + 120, None
+        while time.time() < deadline and answer is None and lab.poll() is None:
+            try: answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2).read().decode()
+            except OSError: time.sleep(1)
+        assert answer and '"version"' in answer, (lab.poll(), lab.stdout.read() if lab.poll() is not None else "")
+    finally:
+        import os, signal
+        os.killpg(lab.pid, signal.SIGTERM); lab.wait(timeout=30)
+
+
+def test_thd_command(demo_checkpoint, tmp_path):
+    import pandas as pd
+    done = run("thd", "--checkpoint", demo_checkpoint, "--device", "cpu", "--frequencies", "997", "--levels", "-20", "-6", "--out", tmp_path / "t.csv")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(tmp_path / "t.csv")
+    assert list(table.level_dbfs) == [-20.0, -6.0] and table.thd_n_db.between(-200, 10).all(), table
+    done = run("thd", "--codec", "mp3_128", "--frequencies", "997", "--levels", "-6")
+    assert done.returncode == 0 and float(done.stdout.split()[-1]) < -60, done.stdout + done.stderr  # a transparent codec adds little
+    assert run("thd", "--codec", "vorbis").returncode == 1

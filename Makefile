@@ -56,7 +56,7 @@ bundle: install
 # JupyterLab on the notebooks with the .venv kernel: `make lab PORT=8890 NO_BROWSER=1` (a container's root user is allowed).
 PORT ?= 8888
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=nbs --port=$(PORT) $(if $(NO_BROWSER),--no-browser) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/jupyter lab --notebook-dir=nbs --port=$(PORT) $(if $(filter-out 0,$(NO_BROWSER)),--no-browser) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean-venv:
 	rm -rf $(VENV)

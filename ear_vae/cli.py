@@ -13,6 +13,7 @@ import argparse
 import copy
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from .params import ParamsError, load_params, validate_params
 
@@ -44,7 +45,10 @@ def apply_overrides(params: dict, assignments) -> dict:
             if not isinstance(node.get(part), dict): raise ParamsError(f"params: unknown key '{key}'")
             node = node[part]
         if leaf not in node or isinstance(node[leaf], dict): raise ParamsError(f"params: unknown key '{key}'")
-        node[leaf] = _parse_value(raw)
+        value = _parse_value(raw)
+        if isinstance(node[leaf], int) and not isinstance(node[leaf], bool) and isinstance(value, float) and value.is_integer():
+            value = int(value)  # train.steps=1e3 means 1000
+        node[leaf] = value
     return validate_params(out)
 
 def cmd_fetch(args):
@@ -68,8 +72,7 @@ def cmd_prepare(args):
 
 def cmd_train(args):
     from ear_vae.trainer import Trainer
-    params = apply_overrides(load_params(args.params), args.set)
-    if args.seed is not None: params["seed"] = args.seed
+    params = apply_overrides(load_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
     result = Trainer(params, args.variant, args.data, args.out, log_dir=args.log_dir).run()
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"{args.variant}: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps)")
@@ -88,15 +91,20 @@ def reconstruction_jobs(input_path, output_path, suffix: str = ".wav") -> list[t
     if src.is_dir():
         if dst.exists() and not dst.is_dir(): raise ValueError(f"input {src} is a folder, so the output must be a folder too: {dst} is a file")
         if dst.resolve() == src.resolve(): raise ValueError(f"output folder {dst} is the input folder: choose another (inputs are never overwritten)")
-        files = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES and dst.resolve() not in p.resolve().parents]
+        audio = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES]
+        files = [p for p in audio if dst.resolve() not in p.resolve().parents]  # an output folder inside IN is not read
         if not files: raise FileNotFoundError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in folder {src}")
         jobs = [(p, dst / p.relative_to(src).with_suffix(suffix)) for p in files]
-        clashes = sorted({str(o) for _, o in jobs if sum(o == q for _, q in jobs) > 1})
+        originals = {p.resolve() for p in audio}
+        overwritten = [o for _, o in jobs if o.resolve() in originals]
+        if overwritten: raise ValueError(f"output {overwritten[0]} would overwrite an input file: choose an output folder outside {src}")
+        counts = Counter(o for _, o in jobs)
+        clashes = sorted(str(o) for o, k in counts.items() if k > 1)
         if clashes: raise ValueError(f"several inputs would write {clashes[0]} (same name, different extensions)")
         return jobs
     if not src.is_file(): raise FileNotFoundError(f"input file not found: {src}")
     if dst.suffix.lower() not in OUTPUT_SUFFIXES: raise ValueError(f"output must end in .wav, .flac or .ogg: {dst}")
-    if dst.exists() and dst.resolve() == src.resolve(): raise ValueError(f"output {dst} is the input file: choose another name (inputs are never overwritten)")
+    if dst.exists() and os.path.samefile(dst, src): raise ValueError(f"output {dst} is the input file: choose another name (inputs are never overwritten)")
     return [(src, dst)]
 
 def cmd_reconstruct(args):
@@ -110,11 +118,11 @@ def cmd_reconstruct(args):
         print(f"{dst}: {done['seconds']:.1f} s reconstructed" + (f" ({'; '.join(done['notes'])})" if done["notes"] else ""))
 
 MIN_EVAL_SAMPLES = 4096  # the longest FFT of the metrics (Mel and STFT distance, ICPC/CCPC): 0.093 s at 44.1 kHz
-SILENCE_DBFS = -120.0    # a file whose peak is below this is silent: its phase coherence and true peak are undefined
+SILENCE_DBFS = -90.0     # a channel whose RMS is below this is silent: phase coherence, SI-SDR and true peak are undefined or meaningless
 
 def check_evaluation_inputs(estimate_dir, reference_dir, allow_unpaired: bool = False) -> int:
     "Refuse (one line naming the files) ambiguous names, unpaired files (unless `allow_unpaired`), too-short and silent files; returns the number of pairs."
-    import numpy as np
+    import torch
     from ear_vae.metrics import AUDIO_SUFFIXES, load_audio
     folders = [Path(estimate_dir), Path(reference_dir)]
     for d in folders:
@@ -139,9 +147,10 @@ def check_evaluation_inputs(estimate_dir, reference_dir, allow_unpaired: bool = 
             audio, _ = load_audio(path)
             if audio.shape[-1] < MIN_EVAL_SAMPLES:
                 raise ValueError(f"{path}: too short to evaluate ({audio.shape[-1]} samples at 44.1 kHz; the metrics need at least {MIN_EVAL_SAMPLES} = {MIN_EVAL_SAMPLES / 44100:.3f} s)")
-            peak = float(audio.abs().max())
-            if peak == 0 or 20 * np.log10(peak) < SILENCE_DBFS:
-                raise ValueError(f"{path}: silent (peak below {SILENCE_DBFS:g} dBFS): phase coherence and true-peak distance are undefined for silence")
+            rms = audio.double().pow(2).mean(dim=-1).sqrt()
+            if (rms == 0).any() or (20 * torch.log10(rms.clamp_min(1e-30)) < SILENCE_DBFS).any():
+                channel = "left" if rms[0] <= rms[-1] else "right"
+                raise ValueError(f"{path}: the {channel} channel is silent (RMS below {SILENCE_DBFS:g} dBFS): phase coherence, SI-SDR and true-peak distance are undefined for silence")
     return len(pairs)
 
 PRINTED_METRICS = {"mel_distance": ("Mel distance", 1, ""), "stft_distance": ("STFT distance", 1, ""), "si_sdr": ("SI-SDR", 1, " dB"),
@@ -318,9 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "measured with the fundamental notched out, in the 20 Hz–20 kHz band (nbs/08b_thd.ipynb)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--checkpoint", help="a model (our checkpoint.pt / model.pyt or the authors' .pyt)")
-    which.add_argument("--codec", help="an ffmpeg codec of the baselines: opus_64, opus_128, mp3_128, aac_128")
-    p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 5000.0], help="stimulus frequencies (Hz)")
-    p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS)")
+    which.add_argument("--codec", choices=["opus_64", "opus_128", "mp3_128", "aac_128"], help="an ffmpeg codec of the baselines")
+    p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 6000.0], help="stimulus frequencies (Hz, 20 Hz-19 kHz)")
+    p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS, <= 0)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
     p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db)")
 

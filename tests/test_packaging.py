@@ -8,6 +8,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _source_copy(dst: Path) -> Path:
+    "The repository's tracked and unignored files, copied: a build writes build/ and *.egg-info into its source tree."
+    import shutil
+    names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    for name in names:
+        if (REPO / name).is_file() and not name.startswith(("data/", "eval/", "logs/", "reports/", "tests/data/")):
+            (dst / name).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(REPO / name, dst / name)
+    return dst
+
+
 def _fresh_venv(path: Path) -> Path:
     venv.create(path, with_pip=True)
     python = path / "bin" / "python"
@@ -18,7 +28,8 @@ def _fresh_venv(path: Path) -> Path:
 def test_wheel_builds_and_installs_with_current_setuptools(tmp_path):
     python = _fresh_venv(tmp_path / "venv")
     # a wheel, built in an isolated PEP 517 environment with the newest setuptools PyPI offers
-    subprocess.run([python, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", tmp_path / "dist"], check=True, timeout=600)
+    source = _source_copy(tmp_path / "src")
+    subprocess.run([python, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", tmp_path / "dist"], check=True, timeout=600)
     wheel = next((tmp_path / "dist").glob("ear_vae-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     modules = {p.name for p in (REPO / "ear_vae").glob("*.py")}

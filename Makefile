@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: install test test-nbs test-py check-sync bench bundle lab clean-venv repro
+.PHONY: install test test-nbs test-py check-sync docs readme bench bundle lab clean-venv repro
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ $(STAMP): settings.ini setup.py Makefile
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
 	  else echo "warning: ffmpeg is missing and apt-get is not usable here; the codec baselines need it"; fi; \
 	fi
+	@if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium with apt-get (headless browser tests of the docs site and the listening page)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "warning: Chromium is missing and apt-get is not usable here; the browser tests (tests/test_docs.py, tests/test_listen.py) need it"; fi; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "ear_vae (.venv)" >/dev/null
 	@touch $@
 
@@ -36,14 +42,25 @@ check-sync: install
 	  echo "error: nbdev_export/nbdev_clean changed these files; run them and commit the result:"; \
 	  diff <(echo "$$before") <(echo "$$after") | grep '^[<>]' | awk '{print $$3}' | sort -u; exit 1; fi; \
 	echo "nbs/ and ear_vae/ are in step"
+	@$(BIN)/python scripts/build_docs.py --check-readme
 
+# nbdev_test alone; `make docs` runs every notebook the same way and keeps the outputs for the site.
 test-nbs: install
 	$(BIN)/nbdev_test --n_workers 2 --do_print
+
+# The documentation site in _docs/ (git-ignored): every notebook executed as nbdev_test does, rendered with its outputs.
+docs: install
+	$(BIN)/python scripts/build_docs.py --out _docs
+
+# README.md is generated from nbs/index.ipynb (the site's home page): edit the notebook, then run this.
+readme: install
+	$(BIN)/python scripts/build_docs.py --readme
 
 test-py: install
 	$(BIN)/python -m pytest -q tests/
 
-test: check-sync test-nbs test-py
+# The notebooks' tests run inside `docs` (the site is built from their executed copies); then pytest.
+test: check-sync docs test-py
 
 bench: install
 	$(BIN)/python -m ear_vae.bench --out reports

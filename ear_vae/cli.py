@@ -6,7 +6,7 @@
 __all__ = ['OUTPUT_SUFFIXES', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS', 'PRINTED_METRICS', 'REPORT_NOTEBOOK', 'EXPECTED_ERRORS',
            'package_version', 'apply_overrides', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'reconstruction_jobs',
            'cmd_reconstruct', 'check_evaluation_inputs', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model',
-           'cmd_codecs', 'cmd_report', 'codec_process', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
+           'cmd_codecs', 'cmd_report', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c096a682
 import argparse
@@ -197,33 +197,26 @@ def cmd_report(args):
         papermill.execute_notebook(str(notebook), str(tmp), kernel_name="python3", progress_bar=False, cwd=str(Path.cwd()),
                                    parameters={"eval_dir": args.eval_dir, "logs_dir": args.logs_dir, "out_dir": str(out),
                                                "variants": params["variants"], "seeds": params["seeds"], "aa_seeds": params["aa_seeds"], "bootstrap": params["evaluate"]["bootstrap"], "seed": params["seed"]})
-    print(f"wrote {out}/ablation.md, ablation.csv, figures/ and the executed notebook")
-
-def codec_process(codec: str):
-    "A function [2, T] -> [2, T] audio: an ffmpeg round trip through `codec` (ear_vae.evaluation.CODECS), aligned to its input."
-    import tempfile, soundfile as sf
-    from ear_vae.evaluation import CODECS, codec_roundtrip
-    from ear_vae.metrics import load_audio
-    if codec not in CODECS: raise ValueError(f"unknown codec {codec!r}; choose from {list(CODECS)}")
-    def process(x):
-        with tempfile.TemporaryDirectory() as tmp:
-            sf.write(f"{tmp}/in.wav", x.numpy().T, 44100, subtype="FLOAT"); codec_roundtrip(f"{tmp}/in.wav", f"{tmp}/out.wav", codec)
-            return load_audio(f"{tmp}/out.wav")[0]
-    return process
+    from ear_vae.evaluation import CODECS
+    from ear_vae.listen import ladder_listening_rows, write_listening_page
+    first = params["seeds"][0]
+    rows = ladder_listening_rows(args.clips, args.eval_dir, params["variants"], first, list(CODECS))
+    notes = {"reference": "the test clip", **{v: f"ours, seed {first}" for v in params["variants"]}, **{c: "ffmpeg round trip" for c in CODECS}}
+    write_listening_page(rows, out / "listen.html", notes=notes)
+    print(f"wrote {out}/ablation.md, ablation.csv, figures/, the executed notebook and listen.html ({len(rows)} clips, listen/)")
 
 def cmd_thd(args):
-    import torch
     from ear_vae.io import atomic_path
-    from ear_vae.thd import system_thd
-    if args.checkpoint:
-        from ear_vae.evaluation import load_model
-        model = load_model(args.checkpoint, _device(args.device))
-        device = next(model.parameters()).device
-        def process(x):
-            with torch.no_grad(): return model.reconstruct(x.to(device)).float().cpu()
-    else: process = codec_process(args.codec)
-    table = system_thd(process, args.frequencies, args.levels)
+    from ear_vae.thd import codec_process, ladder_thd, model_process, system_thd
+    if args.models:
+        from ear_vae.evaluation import CODECS
+        params = load_params(args.params)
+        table = ladder_thd(args.models, params["variants"], params["seeds"], list(CODECS), _device(args.device), args.frequencies, args.levels)
+    else:
+        process = model_process(args.checkpoint, _device(args.device)) if args.checkpoint else codec_process(args.codec)
+        table = system_thd(process, args.frequencies, args.levels)
     if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(args.out) as tmp: table.to_csv(tmp, index=False)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 
@@ -256,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "(32-bit float WAV, or FLAC / Ogg by the output's extension); any common input format and rate is read.",
                                      epilog="examples:\n  ear-vae reconstruct song.mp3 song_vae.wav --checkpoint models/full/seed0/model.pyt\n"
                                             "  ear-vae evaluate reconstructions/ references/ --out metrics.csv\n  ear-vae train --variant full --out models/try --set train.steps=30\n"
-                                            "run `ear-vae COMMAND --help` for each command's options")
+                                            "run `ear-vae COMMAND --help` for each command's options; EAR_VAE_DEBUG=1 shows the traceback of an error")
     parser.add_argument("--version", action="version", version=f"ear-vae {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -315,23 +308,27 @@ def build_parser() -> argparse.ArgumentParser:
                     ["ear-vae codecs --clips data/test_clips --out eval/codecs"])
     _params_argument(p); p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/codecs", help="one folder per codec")
 
-    p = _subcommand(sub, "report", "execute the ablation report notebook with papermill (pipeline stage)", cmd_report, ["ear-vae report"])
+    p = _subcommand(sub, "report", "execute the ablation report notebook with papermill and write the listening page (pipeline stage)", cmd_report, ["ear-vae report"])
     _params_argument(p); p.add_argument("--eval-dir", default="eval", help="evaluation results (<variant>/seed<N>/per_file.csv, codecs/)")
     p.add_argument("--logs-dir", default="logs/train", help="training logs (<variant>/seed<N>/plots)")
-    p.add_argument("--out", default="reports", help="ablation.md, ablation.csv, figures/, the executed notebook")
+    p.add_argument("--clips", default="data/test_clips", help="the test clips (the listening page's references)")
+    p.add_argument("--out", default="reports", help="ablation.md, ablation.csv, figures/, the executed notebook, listen.html and listen/")
     p.add_argument("--notebook", default=REPORT_NOTEBOOK, help="the report notebook")
 
     p = _subcommand(sub, "thd", "THD+N of a model or a codec on sine stimuli (AES17 manner, 20 Hz–20 kHz)", cmd_thd,
-                    ["ear-vae thd --checkpoint models/full/seed0/model.pyt --out thd.csv", "ear-vae thd --codec opus_64 --frequencies 997 --levels -20 -6"],
+                    ["ear-vae thd --checkpoint models/full/seed0/model.pyt --out thd.csv", "ear-vae thd --codec opus_64 --frequencies 997 --levels -20 -6",
+                     "ear-vae thd --models models --out eval/thd/thd.csv   # every variant and seed of params.yaml, then every codec (pipeline stage)"],
                     "THD+N (dB) of a model or a codec: stereo sines at each frequency and peak level go through it; the output's steady state is "
                     "measured with the fundamental notched out, in the 20 Hz–20 kHz band (nbs/08b_thd.ipynb)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--checkpoint", help="a model (our checkpoint.pt / model.pyt or the authors' .pyt)")
     which.add_argument("--codec", choices=["opus_64", "opus_128", "mp3_128", "aac_128"], help="an ffmpeg codec of the baselines")
+    which.add_argument("--models", metavar="DIR", help="DIR/<variant>/seed<N>/model.pyt for the variants and seeds of --params, then every codec")
+    _params_argument(p)
     p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 6000.0], help="stimulus frequencies (Hz, 20 Hz-19 kHz)")
     p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS, <= 0)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
-    p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db)")
+    p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db; with --models also system, seed)")
 
     p = _subcommand(sub, "bench", "run the benchmarks (reports/bench_*.json)", cmd_bench, ["ear-vae bench --only losses"])
     p.add_argument("--out", default="reports", help="folder of the JSON results")
@@ -348,6 +345,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("ear-vae: interrupted", file=sys.stderr); return 130
     except EXPECTED_ERRORS as e:
+        if os.environ.get("EAR_VAE_DEBUG", "0") not in ("", "0"): raise  # the whole traceback, for a bug report
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
         print(f"ear-vae {args.command}: error: {message}", file=sys.stderr)
         return 1

@@ -1,5 +1,6 @@
 """Shared fixtures: real music from the Debian archive (fetched once, cached in ~/.cache/ear_vae); headless Chromium."""
 import contextlib
+import sys
 import numpy as np
 import pytest
 import soundfile as sf
@@ -57,7 +58,11 @@ def served(folder):
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # a page closed while its media still streamed: not a failure
+            if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)): super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True); thread.start()
     try: yield f"http://127.0.0.1:{server.server_port}"
     finally: server.shutdown(); server.server_close()

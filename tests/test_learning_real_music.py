@@ -2,7 +2,7 @@
 
 PyTorch's default start made our short CPU runs collapse to one "average music" output for every input
 (see nbs/04_model.ipynb, "Training from scratch"). Here the trainer runs briefly on three real tracks with
-the default params' start (`signal_preserving`, biases fixed) and with PyTorch's default start. The measure
+the default params' start (`signal_preserving`, biases fixed). The measure
 is independent of our losses and of the output level (which a short run has not matched yet): the
 correlation of each reconstruction's log-mel spectrogram (torchaudio) with its own reference's and with
 another track's. A reconstruction must follow its own input more than another track, and be closer to it by auraloss'
@@ -86,8 +86,9 @@ def test_short_training_reconstructs_real_music(real_prepared, real_music_clips,
     # measured (150 steps, CPU, seed 0): correlation 0.750 own vs 0.713 other track; Mel 1.85 vs 2.77
     assert own > other + 0.02, (own, other)
     assert own_mel < 0.99 * other_mel, (own_mel, other_mel)
-    # PyTorch's default start under the same training gives one output for every input (measured: equal to
-    # 1e-6), so the criteria above do tell a reconstruction from an input-independent texture
-    y_default = _reconstruct(_train(real_prepared, tmp_path / "default", "pytorch", True), x)
-    own_default, other_default = _own_vs_other_correlation(y_default, x)
-    assert abs(own_default - other_default) < 1e-3, (own_default, other_default)
+    # the criteria tell a reconstruction from an input-independent texture: one output for every input (what PyTorch's
+    # default start gave, measured equal to 1e-6 after the same 150 steps; nbs/04_model.ipynb tests that start) scores
+    # own == other exactly, as pairing with another track only permutes the references
+    texture = y[:1].expand_as(y)
+    own_texture, other_texture = _own_vs_other_correlation(texture, x)
+    assert abs(own_texture - other_texture) < 1e-6, (own_texture, other_texture)

@@ -81,6 +81,12 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     for system in VARIANTS + list(CODECS):
         assert f"| {system} |" in report, system
     assert "## A/A check" in report and "| Mel |" in report  # the A/A table, one row per metric
+    thd = pd.read_csv(repo / "eval" / "thd" / "thd.csv")  # the thd stage: every variant and seed, then every codec, 6 stimuli each
+    assert len(thd) == (len(VARIANTS) * len(SEEDS) + len(CODECS)) * 6 and thd.thd_n_db.le(0).all(), thd
+    assert "## Harmonic distortion" in report and (repo / "reports" / "figures" / "thd.png").is_file()
+    listen = (repo / "reports" / "listen.html").read_text()  # the listening page: the kept clip, each system once
+    for system in ["reference"] + VARIANTS + list(CODECS):
+        assert listen.count(f'/{system}.flac"') == 1, system
     # a second repro has nothing to do
     again = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=repo, env=env, capture_output=True, text=True)
     assert "up to date" in again.stdout, again.stdout

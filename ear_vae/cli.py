@@ -207,11 +207,10 @@ def cmd_report(args):
 
 def cmd_thd(args):
     from ear_vae.io import atomic_path
-    from ear_vae.thd import codec_process, ladder_thd, model_process, system_thd
-    if args.models:
+    from ear_vae.thd import codec_process, codecs_thd, model_process, system_thd
+    if args.codec == "all":
         from ear_vae.evaluation import CODECS
-        params = load_params(args.params)
-        table = ladder_thd(args.models, params["variants"], params["seeds"], list(CODECS), _device(args.device), args.frequencies, args.levels)
+        table = codecs_thd(list(CODECS), args.frequencies, args.levels)
     else:
         process = model_process(args.checkpoint, _device(args.device)) if args.checkpoint else codec_process(args.codec)
         table = system_thd(process, args.frequencies, args.levels)
@@ -317,18 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _subcommand(sub, "thd", "THD+N of a model or a codec on sine stimuli (AES17 manner, 20 Hz–20 kHz)", cmd_thd,
                     ["ear-vae thd --checkpoint models/full/seed0/model.pyt --out thd.csv", "ear-vae thd --codec opus_64 --frequencies 997 --levels -20 -6",
-                     "ear-vae thd --models models --out eval/thd/thd.csv   # every variant and seed of params.yaml, then every codec (pipeline stage)"],
+                     "ear-vae thd --codec all --out eval/thd/codecs.csv   # every codec of the baselines (pipeline stage thd-codecs)"],
                     "THD+N (dB) of a model or a codec: stereo sines at each frequency and peak level go through it; the output's steady state is "
                     "measured with the fundamental notched out, in the 20 Hz–20 kHz band (nbs/08b_thd.ipynb)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--checkpoint", help="a model (our checkpoint.pt / model.pyt or the authors' .pyt)")
-    which.add_argument("--codec", choices=["opus_64", "opus_128", "mp3_128", "aac_128"], help="an ffmpeg codec of the baselines")
-    which.add_argument("--models", metavar="DIR", help="DIR/<variant>/seed<N>/model.pyt for the variants and seeds of --params, then every codec")
-    _params_argument(p)
+    which.add_argument("--codec", choices=["opus_64", "opus_128", "mp3_128", "aac_128", "all"], help="an ffmpeg codec of the baselines, or all of them")
     p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 6000.0], help="stimulus frequencies (Hz, 20 Hz-19 kHz)")
     p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS, <= 0)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
-    p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db; with --models also system, seed)")
+    p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db; with --codec all also system)")
 
     p = _subcommand(sub, "bench", "run the benchmarks (reports/bench_*.json)", cmd_bench, ["ear-vae bench --only losses"])
     p.add_argument("--out", default="reports", help="folder of the JSON results")

@@ -8,8 +8,10 @@ __all__ = ['LISTEN_LUFS', 'PEAK_CEILING_DBFS', 'PAGE_STYLE', 'integrated_loudnes
 
 # %% ../nbs/13_listen.ipynb #29590ce9
 import html
+import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 import numpy as np
 import pyloudnorm
@@ -33,7 +35,8 @@ def matched_gains(signals: dict, sample_rate: int = TARGET_RATE, target_lufs: fl
     "({name: gain dB}, loudness used): every signal at `target_lufs`, or lower for all when a peak would pass `ceiling_dbfs`."
     loudness = {}
     for name, x in signals.items():
-        value = integrated_loudness(x, sample_rate)
+        try: value = integrated_loudness(x, sample_rate)
+        except ValueError as e: raise ValueError(f"{name}: {e}") from None  # e.g. shorter than one 0.4 s gating block
         if not np.isfinite(value): raise ValueError(f"{name}: silent (no loudness above the BS.1770 gate): cannot be loudness-matched")
         loudness[name] = value
     level = min([target_lufs] + [ceiling_dbfs - peak_dbfs(x) + loudness[n] for n, x in signals.items()])
@@ -68,11 +71,17 @@ def write_listening_page(rows: dict, out_html, sample_rate: int = TARGET_RATE, t
     out_html = Path(out_html); media = out_html.with_suffix("")
     if not rows: raise ValueError("listening page: no clips to show")
     out_html.parent.mkdir(parents=True, exist_ok=True)
+    old = media.with_name(f".{media.name}-old-{os.getpid()}")
+    clip_folders = Counter(_safe_name(c) for c in rows)
+    clashes = [c for c in rows if clip_folders[_safe_name(c)] > 1]
+    if clashes: raise ValueError(f"listening page: clips {' and '.join(map(repr, clashes))} would share the folder {_safe_name(clashes[0])!r}: rename one")
     tmp = Path(tempfile.mkdtemp(dir=out_html.parent, prefix=f".{media.name}-")); tmp.chmod(0o755)  # mkdtemp makes it private; a web server must read it
     try:
         sections = []
         for clip, systems in rows.items():
             if not systems: raise ValueError(f"listening page: clip {clip!r} has no systems")
+            names = Counter(_safe_name(s) for s in systems)
+            if max(names.values()) > 1: raise ValueError(f"listening page, clip {clip!r}: systems {sorted(s for s in systems if names[_safe_name(s)] > 1)} would share a file name")
             length = min(np.asarray(x).shape[-1] for x in systems.values())
             audio = {s: np.asarray(x, dtype=np.float64)[:, :length] for s, x in systems.items()}
             gains, level = matched_gains(audio, sample_rate, target_lufs)
@@ -93,15 +102,13 @@ def write_listening_page(rows: dict, out_html, sample_rate: int = TARGET_RATE, t
                 f"<body><h1>{html.escape(title)}</h1>\n<p>Every row of a clip is played at the same integrated loudness (ITU-R BS.1770, "
                 f"{target_lufs:g} LUFS unless a peak would pass {PEAK_CEILING_DBFS:g} dBFS); the first row is the reference. "
                 "Audio: 16-bit FLAC, 44.1 kHz stereo.</p>\n" + "\n".join(sections) + "\n</body></html>\n")
-        (tmp / "index.html").write_text(page)
-        old = media.with_name(f".{media.name}-old")
-        if old.exists(): shutil.rmtree(old)
-        if media.exists(): media.rename(old)
+        (tmp / "index.html").write_text(page, encoding="utf-8")
+        if media.exists(): media.rename(old)   # the old media aside, the new in, the page last: the page never names missing media
         tmp.rename(media)
         (media / "index.html").replace(out_html)
-        if old.exists(): shutil.rmtree(old)
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
+        if old.exists(): shutil.rmtree(old)
     return out_html
 
 # %% ../nbs/13_listen.ipynb #eae48188

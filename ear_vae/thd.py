@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BLACKMAN_HARRIS_7', 'THD_FREQUENCIES', 'THD_LEVELS_DB', 'thd_n_db', 'sine_stimulus', 'system_thd', 'model_process',
-           'codec_process', 'ladder_thd']
+           'codec_process', 'codecs_thd']
 
 # %% ../nbs/08b_thd.ipynb #5664601d
 from pathlib import Path
@@ -87,18 +87,12 @@ def codec_process(codec: str):
             return load_audio(f"{tmp}/out.wav")[0]
     return process
 
-def ladder_thd(models_dir, variants, seeds, codecs=(), device: str = "cpu", frequencies=THD_FREQUENCIES,
-               levels_db=THD_LEVELS_DB, progress: bool = True) -> pd.DataFrame:
-    "THD+N of `models_dir`/<variant>/seed<N>/model.pyt for every variant and seed, then of every codec: columns system, seed, frequency_hz, level_dbfs, thd_n_db."
+def codecs_thd(codecs, frequencies=THD_FREQUENCIES, levels_db=THD_LEVELS_DB, progress: bool = True) -> pd.DataFrame:
+    "THD+N of every codec of `codecs` (names of `ear_vae.evaluation.CODECS`): columns system, frequency_hz, level_dbfs, thd_n_db."
     from tqdm.auto import tqdm
-    models = {(v, s): Path(models_dir) / v / f"seed{s}" / "model.pyt" for v in variants for s in seeds}
-    missing = [str(p) for p in models.values() if not p.is_file()]
-    if missing: raise FileNotFoundError(f"{len(missing)} checkpoint(s) missing, e.g. {missing[0]} (train them first: dvc repro train)")
-    jobs = [(v, s, lambda p=p: model_process(p, device)) for (v, s), p in models.items()]
-    jobs += [(c, None, lambda c=c: codec_process(c)) for c in codecs]
+    processes = {codec: codec_process(codec) for codec in codecs}  # unknown names fail before anything is measured
     tables = []
-    for system, seed, make_process in tqdm(jobs, desc="THD+N", disable=not progress):
-        table = system_thd(make_process(), frequencies, levels_db)
-        table.insert(0, "system", system); table.insert(1, "seed", seed)
-        tables.append(table)
+    for codec, process in tqdm(processes.items(), desc="THD+N", disable=not progress):
+        table = system_thd(process, frequencies, levels_db); table.insert(0, "system", codec); tables.append(table)
     return pd.concat(tables, ignore_index=True)
+

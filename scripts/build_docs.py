@@ -1,14 +1,15 @@
 """The documentation site (`make docs`) and the README (`make readme`), offline.
 
-Every notebook of `nbs/` is executed exactly as `nbdev_test` executes it (nbdev's processor, the `tst_flags` of
-settings.ini skipped, the notebook's folder as working directory, `IN_TEST=1`), so building the site *is* running
-the notebook tests; the executed notebooks are rendered to HTML with nbconvert, with a page list on the side, and the
-pipeline's executed report (`reports/ablation.ipynb`, committed with its outputs) is rendered as it is. A notebook that
-raises, a link or image of the site that leads nowhere: the build fails and says which.
+Every notebook of `nbs/` (not `nbs/reports/`: the pipeline's report notebook needs its data) is executed as `nbdev_test`
+executes it — nbdev's processor and front matter (`skip_exec`), the `tst_flags` of settings.ini skipped, the notebook's
+folder as working directory, `IN_TEST=1` — each in a fresh Python process, so building the site runs the notebook
+tests; the executed notebooks are rendered to HTML with nbconvert (MathJax copied into the site, no remote scripts),
+with a page list on the side, and the pipeline's executed report (`reports/ablation.ipynb`, committed with its outputs)
+is rendered as it is. A notebook that raises or whose process dies, a link to a file the repository does not hold, an
+image or page of the site that is not there: the build fails and names them, and the previous site stays.
 
 Why not `nbdev_docs`: it needs Quarto, whose PyPI package (`quarto-cli`) downloads its binaries from GitHub when it is
 installed; this builder needs only Jupyter's nbconvert and so also works where only package registries are reachable.
-Where Quarto is installed, `nbdev_docs` works on the same notebooks too.
 
     python scripts/build_docs.py                      # the whole site into _docs/ (executes every notebook)
     python scripts/build_docs.py --only index 00_kweighting --out /tmp/site
@@ -19,10 +20,10 @@ import argparse
 import configparser
 import copy
 import json
-import multiprocessing
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,16 +63,18 @@ def notebook_title(nb: dict, fallback: str) -> str:
 
 # ---------------------------------------------------------------- execution (as nbdev_test)
 
-def execute_notebook(path: Path) -> tuple[dict | None, float, str]:
-    "(the notebook with the outputs of its executed cells, seconds, error text): run as nbdev_test runs it."
+def execute_notebook(path: Path) -> tuple[dict | None, str]:
+    "(the notebook with the outputs of its executed cells, error text): run as nbdev_test runs it (its processor, skip flags, folder)."
+    from execnb.nbio import nb2dict
     from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
     from nbdev.frontmatter import FrontmatterProc
     from nbdev.process import NBProcessor
-    start = time.time()
     os.environ["IN_TEST"] = "1"
     sys.path.insert(0, str(ROOT))
     processed = NBProcessor(path, procs=FrontmatterProc, process=True).nb
+    front = getattr(processed, "frontmatter_", {}) or {}
+    if str(front.get("skip_exec", "")).lower() in ("true", "1", "yes"): return read_notebook(path), ""  # nbdev_test skips it too
 
     def skip(cell):
         if cell.cell_type != "code": return True
@@ -84,37 +87,37 @@ def execute_notebook(path: Path) -> tuple[dict | None, float, str]:
     try:
         with working_directory(path.parent): shell.run_all(processed, exc_stop=True, preproc=skip)
     except Exception:
-        return None, time.time() - start, shell.prettytb(fname=path)
+        return None, shell.prettytb(fname=path)
     nb = read_notebook(path)
     outputs = {c.get("id"): c for c in processed.cells if c.cell_type == "code"}
-    from execnb.nbio import nb2dict
     for cell in nb["cells"]:
         done = outputs.get(cell.get("id"))
         if cell["cell_type"] == "code" and done is not None:
             cell["outputs"] = nb2dict(done.get("outputs", []))
             cell["execution_count"] = done.get("execution_count")
-    return nb, time.time() - start, ""
+    return nb, ""
 
 
-def _execute_job(path: str):
-    nb, seconds, error = execute_notebook(Path(path))
-    return path, nb, seconds, error
-
-
-def execute_all(paths: list[Path], workers: int) -> dict:
-    "{path: executed notebook}; every failure is printed, then the build stops."
-    results, failed = {}, []
-    jobs = [str(p) for p in paths]
-    context = multiprocessing.get_context("fork")
-    # one fresh process per notebook (maxtasksperchild=1): a notebook's shell takes over the worker's __main__, and
-    # every notebook starts from a clean interpreter, as under nbdev_test
-    with context.Pool(max(1, min(workers, len(jobs))), maxtasksperchild=1) as pool:
-        for path, nb, seconds, error in pool.imap_unordered(_execute_job, jobs):
-            name = Path(path).relative_to(ROOT)
-            if error:
-                failed.append(name); print(f"FAILED {name} ({seconds:.0f} s)\n{error}", file=sys.stderr, flush=True)
-            else:
-                results[Path(path)] = nb; print(f"- executed {name} ({seconds:.0f} s)", flush=True)
+def execute_all(paths: list[Path], workers: int, scratch: Path) -> dict:
+    "{path: executed notebook}: each notebook in its own Python process (`--execute-one`), `workers` at a time; any failure stops the build."
+    results, failed, queue, running = {}, [], list(paths), {}
+    while queue or running:
+        while queue and len(running) < max(1, workers):
+            path = queue.pop(0); out = scratch / f"{path.stem}.executed.ipynb"; log = scratch / f"{path.stem}.log"
+            with open(log, "w") as handle:
+                process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--execute-one", str(path), "--to", str(out)],
+                                           stdout=handle, stderr=subprocess.STDOUT, cwd=path.parent)
+            running[path] = (process, out, log, time.time())
+        time.sleep(0.2)
+        for path, (process, out, log, start) in list(running.items()):
+            if process.poll() is None: continue
+            del running[path]
+            name, seconds = (path.relative_to(ROOT) if ROOT in path.parents else path), time.time() - start
+            if process.returncode == 0 and out.is_file():
+                results[path] = read_notebook(out); print(f"- executed {name} ({seconds:.0f} s)", flush=True)
+            else:  # an exception in a cell, or the process died (a crash, out of memory)
+                failed.append(name)
+                print(f"FAILED {name} (exit code {process.returncode}, {seconds:.0f} s)\n{log.read_text()[-6000:]}", file=sys.stderr, flush=True)
     if failed: raise SystemExit("notebooks that failed: " + ", ".join(map(str, failed)))
     return results
 
@@ -125,25 +128,38 @@ def page_name(path: Path) -> str:
     return REPORT_PAGE if path == REPORT else path.stem
 
 
-def _rewrite_link(target: str, folder: Path, site: Path, copied: set) -> str:
-    "A markdown link of a notebook in `folder`, as the site needs it."
+def tracked_files() -> set[str]:
+    "The repository's tracked files (git ls-files), relative to its root."
+    done = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode: raise SystemExit(f"git ls-files failed in {ROOT}: {done.stderr.strip()}")
+    return set(filter(None, done.stdout.split("\0")))
+
+
+def _rewrite_link(target: str, folder: Path, site: Path, tracked: set, errors: list) -> str:
+    "A markdown link of a notebook in `folder`, as the site needs it; a target the repository does not hold goes to `errors`."
     if re.match(r"^([a-z]+:|#|/)", target): return target
     path_part, _, fragment = target.partition("#")
     resolved = (folder / path_part).resolve()
     if resolved.suffix == ".ipynb" and resolved.parent == NBS:
+        if not resolved.is_file(): errors.append(f"{target}: no such notebook")
         return f"{resolved.stem}.html" + (f"#{fragment}" if fragment else "")
     if resolved == REPORT: return f"{REPORT_PAGE}.html"
-    try: relative = resolved.relative_to(ROOT)
-    except ValueError: return target
-    if resolved.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".gif") and resolved.is_file():
+    try: relative = resolved.relative_to(ROOT).as_posix()
+    except ValueError:
+        errors.append(f"{target}: outside the repository"); return target
+    held = relative in tracked or (resolved.is_dir() and any(f.startswith(relative + "/") for f in tracked))
+    if not held:
+        errors.append(f"{target}: " + ("not tracked by git (a reader of the site cannot get it)" if resolved.exists() else "no such file"))
+        return target
+    if resolved.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg", ".gif"):  # images travel with the site
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(resolved, site / relative); copied.add(relative)
-        return relative.as_posix()
+        shutil.copy(resolved, site / relative)
+        return relative
     kind = "tree" if resolved.is_dir() else "blob"
-    return f"{GIT_URL}/{kind}/{BRANCH}/{relative.as_posix()}" + (f"#{fragment}" if fragment else "")
+    return f"{GIT_URL}/{kind}/{BRANCH}/{relative}" + (f"#{fragment}" if fragment else "")
 
 
-def prepare_for_site(nb: dict, folder: Path, site: Path, copied: set) -> dict:
+def prepare_for_site(nb: dict, folder: Path, site: Path, tracked: set, errors: list) -> dict:
     "The notebook as a reader sees it: `#| hide` cells dropped, `#|` directive lines removed, links made to work in the site."
     nb = copy.deepcopy(nb)
     cells = []
@@ -156,7 +172,7 @@ def prepare_for_site(nb: dict, folder: Path, site: Path, copied: set) -> dict:
             cell["source"] = "\n".join(line for line in lines if not DIRECTIVE.match(line)).strip("\n")
             if not cell["source"] and not cell.get("outputs"): continue  # only directives (`#| default_exp ...`)
         elif cell["cell_type"] == "markdown":
-            cell["source"] = re.sub(r"(!?\[[^\]]*\]\()([^)\s]+)(\))", lambda m: m.group(1) + _rewrite_link(m.group(2), folder, site, copied) + m.group(3), text)
+            cell["source"] = re.sub(r"(!?\[[^\]]*\]\()([^)\s]+)(\))", lambda m: m.group(1) + _rewrite_link(m.group(2), folder, site, tracked, errors) + m.group(3), text)
         cells.append(cell)
     nb["cells"] = cells
     return nb
@@ -176,11 +192,24 @@ def navigation(pages: list[tuple[str, str]], current: str) -> str:
     return f'<nav class="ear-nav" aria-label="pages"><div class="site">ear_vae</div>\n{links}\n</nav>'
 
 
+MATHJAX_DIR = "mathjax"   # MathJax 2.7 from the jupyter-server-mathjax wheel, copied into the site: formulas render offline
+
+
+def copy_mathjax(site: Path):
+    "MathJax's static files (jupyter-server-mathjax, a dev requirement) into `site`/mathjax."
+    try: import jupyter_server_mathjax
+    except ImportError: raise SystemExit("jupyter-server-mathjax is missing (a dev requirement): run `make install`") from None
+    shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", site / MATHJAX_DIR)
+
+
 def render_page(nb: dict, title: str, nav_html: str, out_html: Path):
+    "One notebook as an HTML page (nbconvert's lab template, local MathJax, no remote scripts) with the page list on the side."
     import nbformat
     from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True,
+                            mathjax_url=f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe")  # the config the wheel ships
     body, _ = exporter.from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))  # reads: multi-line text as nbformat joins it
+    body = re.sub(r'<script src="https?://[^"]*require[^"]*"></script>', "", body)     # require.js (widgets only) from a CDN: not needed
     body = re.sub(r"<title>.*?</title>", f"<title>{title} – ear_vae</title>", body, count=1, flags=re.S)
     body = body.replace("</head>", NAV_STYLE + "\n</head>", 1)
     body, n = re.subn(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + nav_html, body, count=1)
@@ -197,44 +226,66 @@ class _Targets(HTMLParser):
 
 
 def broken_links(site: Path) -> list[str]:
-    "Every relative href/src of the site's pages that names no file of the site."
-    broken = []
+    "Every relative href/src of the site's pages that names no file inside the site."
+    broken, root = [], site.resolve()
     for page in sorted(site.glob("*.html")):
         parser = _Targets(); parser.feed(page.read_text(encoding="utf-8"))
         for target in parser.targets:
             if re.match(r"^([a-z]+:|#|//)", target): continue
             path = target.split("#")[0].split("?")[0]
-            if path and not (site / path).exists(): broken.append(f"{page.name}: {target}")
+            if not path: continue
+            resolved = (root / path.lstrip("/")).resolve() if not path.startswith("/") else Path(path).resolve()
+            if path.startswith("/") or (resolved != root and root not in resolved.parents) or not resolved.exists():
+                broken.append(f"{page.name}: {target}")
     return broken
+
+
+SITE_MARKER = ".ear_vae_site"   # written into every site: only a folder carrying it (or an empty one) is replaced
+
+
+def check_output_folder(out: Path):
+    "Refuse to replace a folder this builder did not write (the repository, a home folder, anything with other files)."
+    if out == ROOT or out in ROOT.parents: raise SystemExit(f"--out {out}: would replace the repository or a folder above it")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).is_file())):
+        raise SystemExit(f"--out {out}: exists and is not a site this builder wrote (no {SITE_MARKER}); choose another folder or remove it")
 
 
 def build_site(out: Path, only: list[str] | None = None, workers: int = 2):
     "Execute, render and check; the site replaces `out` only when all of it succeeded."
+    check_output_folder(out)
+    if not INDEX.is_file(): raise SystemExit(f"{INDEX} is missing: it is the home page")
     notebooks = [INDEX] + sorted(p for p in NBS.glob("*.ipynb") if p != INDEX and not p.name.startswith("_"))
+    with_report = not only or REPORT_PAGE in {Path(o).stem for o in only}
     if only:
         wanted = {Path(o).stem for o in only}
         unknown = wanted - {p.stem for p in notebooks} - {REPORT_PAGE}
         if unknown: raise SystemExit(f"--only: no notebook {sorted(unknown)[0]!r} in {NBS}")
         notebooks = [p for p in notebooks if p.stem in wanted]
-    if not INDEX.is_file(): raise SystemExit(f"{INDEX} is missing: it is the home page")
-    executed = execute_all(notebooks, workers)
-    sources = [(p, executed[p]) for p in notebooks]
-    if (not only or REPORT_PAGE in {Path(o).stem for o in only}) and REPORT.is_file():
-        sources.append((REPORT, read_notebook(REPORT)))
+    if with_report and not REPORT.is_file(): raise SystemExit(f"{REPORT} is missing: the pipeline's report stage writes it (dvc repro report)")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-")); tmp.chmod(0o755)
+    old = out.with_name(f".{out.name}-old-{os.getpid()}")
     try:
+        scratch = tmp / ".executed"; scratch.mkdir()
+        executed = execute_all(notebooks, workers, scratch)
+        shutil.rmtree(scratch)
+        sources = [(p, executed[p]) for p in notebooks] + ([(REPORT, read_notebook(REPORT))] if with_report else [])
         pages = [("index" if p == INDEX else page_name(p), notebook_title(nb, p.stem)) for p, nb in sources]
-        copied = set()
+        tracked, errors = tracked_files(), []
         for (name, title), (path, nb) in zip(pages, sources):
-            render_page(prepare_for_site(nb, ROOT if path == INDEX else path.parent, tmp, copied), title, navigation(pages, name), tmp / f"{name}.html")
+            page_errors = []
+            render_page(prepare_for_site(nb, ROOT if path == INDEX else path.parent, tmp, tracked, page_errors), title, navigation(pages, name), tmp / f"{name}.html")
+            errors += [f"{path.relative_to(ROOT)}: {e}" for e in page_errors]
             print(f"- rendered {name}.html", flush=True)
-        broken = broken_links(tmp)
-        if broken: raise SystemExit(f"{len(broken)} broken link(s) in the site, e.g. " + "; ".join(broken[:5]))
-        if out.exists(): shutil.rmtree(out)
+        copy_mathjax(tmp)
+        broken = errors + broken_links(tmp)
+        if broken: raise SystemExit(f"{len(broken)} broken link(s) in the site: " + "; ".join(broken[:8]))
+        (tmp / SITE_MARKER).write_text("written by scripts/build_docs.py; the next build replaces this folder\n")
+        if out.exists(): out.rename(old)   # the old site aside, the new one in, then the old one away
         tmp.rename(out)
     finally:
         if tmp.exists(): shutil.rmtree(tmp)
+        if old.exists(): shutil.rmtree(old)
     print(f"site: {out}/index.html ({len(pages)} pages)")
 
 
@@ -253,12 +304,18 @@ def readme_text() -> str:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--out", default=str(ROOT / SETTINGS["DEFAULT"].get("doc_path", "_docs")), help="site folder (replaced)")
+    parser.add_argument("--out", default=str(ROOT / SETTINGS["DEFAULT"].get("doc_path", "_docs")), help="site folder (replaced when it is a site this builder wrote)")
     parser.add_argument("--only", nargs="+", help="only these notebooks (names without .ipynb; ablation_report for the report)")
     parser.add_argument("--workers", type=int, default=2, help="notebooks executed at once")
     parser.add_argument("--readme", action="store_true", help="write README.md from nbs/index.ipynb and stop")
     parser.add_argument("--check-readme", action="store_true", help="fail when README.md differs from what nbs/index.ipynb gives")
+    parser.add_argument("--execute-one", metavar="NOTEBOOK", help=argparse.SUPPRESS)   # the worker of execute_all
+    parser.add_argument("--to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.execute_one:
+        nb, error = execute_notebook(Path(args.execute_one).resolve())
+        if error: sys.stderr.write(error + "\n"); sys.exit(1)
+        Path(args.to).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8"); return
     if args.readme:
         (ROOT / "README.md").write_text(readme_text(), encoding="utf-8"); print("wrote README.md from nbs/index.ipynb"); return
     if args.check_readme:

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import screenshot_is_not_blank, served
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +25,8 @@ def test_site_pages_render_in_chromium(tmp_path, browser):
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in site.glob("*.html")) == ["08b_thd.html", "ablation_report.html", "index.html"]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    remote = []  # the site must work offline: nothing may be fetched from outside it
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else (remote.append(route.request.url), route.abort()))
     with served(site) as url:
         for name, heading, plots in (("index", "ear_vae", 0), ("08b_thd", "Harmonic distortion: THD+N", 1), ("ablation_report", "Ablation report", 3)):
             response = page.goto(f"{url}/{name}.html")
@@ -35,23 +39,58 @@ def test_site_pages_render_in_chromium(tmp_path, browser):
             images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
             assert len(images) >= plots and all(images), f"{name}: images {images}"   # the notebook's plots, executed at build time
             assert "Traceback" not in page.inner_text("body")
+            if name == "08b_thd":  # its formulas typeset by the site's own MathJax
+                page.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_CHTML').length > 0", timeout=30000)
             shot = tmp_path / f"{name}.png"
-            page.screenshot(path=str(shot))
-            assert screenshot_is_not_blank(shot) > 0.05, f"{name}: the screenshot is blank"
+            page.screenshot(path=str(shot), clip={"x": 300, "y": 0, "width": 960, "height": 900})  # the page, not its side list
+            assert screenshot_is_not_blank(shot) > 0.05, f"{name}: the page area of the screenshot is blank"
     page.close()
+    assert remote == [], remote
 
 
-def test_a_failing_notebook_and_a_dead_link_are_reported(tmp_path):
+def test_failing_or_dying_notebooks_stop_the_build(tmp_path, capsys):
     builder = load_builder()
-    nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {}, "execution_count": None, "outputs": [], "source": "x = 1\n1 / 0"}],
-          "metadata": {"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "broken.ipynb").write_text(json.dumps(nb))
-    executed, _, error = builder.execute_notebook(tmp_path / "broken.ipynb")
-    assert executed is None and "ZeroDivisionError" in error
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "a.html").write_text('<a href="b.html">b</a><img src="figures/x.png"><a href="https://example.org">x</a><a href="#top">t</a>')
-    (tmp_path / "site" / "b.html").write_text("<p>b</p>")
-    assert builder.broken_links(tmp_path / "site") == ["a.html: figures/x.png"]
+    def notebook(name, code):
+        nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {}, "execution_count": None, "outputs": [], "source": code}],
+              "metadata": {"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps(nb)); return tmp_path / f"{name}.ipynb"
+    good, raising, dying = notebook("good", "x = 6 * 7\nprint(x)"), notebook("raising", "1 / 0"), notebook("dying", "import os\nos._exit(3)")
+    (tmp_path / "scratch").mkdir()
+    executed = builder.execute_all([good], 2, tmp_path / "scratch")
+    assert executed[good]["cells"][0]["outputs"][0]["text"] in ("42\n", ["42\n"])
+    with pytest.raises(SystemExit, match="notebooks that failed: .*raising.*dying|notebooks that failed: .*dying.*raising"):
+        builder.execute_all([raising, dying, good], 2, tmp_path / "scratch")
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError" in err and "exit code 3" in err, err
+
+
+def test_links_to_what_the_repository_does_not_hold_are_errors(tmp_path):
+    builder = load_builder()
+    site, tracked = tmp_path / "site", builder.tracked_files()
+    site.mkdir()
+    errors = []
+    assert builder._rewrite_link("03_losses.ipynb#recipes", builder.NBS, site, tracked, errors) == "03_losses.html#recipes"
+    assert builder._rewrite_link("../reports/figures/metrics.png", builder.NBS, site, tracked, errors) == "reports/figures/metrics.png"
+    assert (site / "reports" / "figures" / "metrics.png").is_file()  # an image travels with the site
+    assert builder._rewrite_link("../params.yaml", builder.NBS, site, tracked, errors) == f"{builder.GIT_URL}/blob/{builder.BRANCH}/params.yaml"
+    assert errors == []
+    for target in ("figures/missing.png", "../dvc.yml", "../.venv", "../../outside.txt", "99_nothing.ipynb"):
+        builder._rewrite_link(target, builder.NBS, site, tracked, errors)
+    assert len(errors) == 5 and "not tracked by git" in errors[2] and "outside the repository" in errors[3], errors
+    (site / "a.html").write_text('<a href="b.html">b</a><img src="figures/x.png"><a href="https://example.org">x</a><a href="#top">t</a>'
+                                 '<a href="../escape.html">e</a><a href="/etc/hostname">h</a><pre>src="not_a_tag.png"</pre>')
+    (site / "b.html").write_text("<p>b</p>"); (tmp_path / "escape.html").write_text("outside")
+    assert builder.broken_links(site) == ["a.html: figures/x.png", "a.html: ../escape.html", "a.html: /etc/hostname"]
+
+
+def test_the_builder_replaces_only_its_own_sites(tmp_path):
+    builder = load_builder()
+    for out in (builder.ROOT, builder.ROOT.parent):
+        with pytest.raises(SystemExit, match="would replace the repository"): builder.check_output_folder(out)
+    (tmp_path / "notes").mkdir(); (tmp_path / "notes" / "mine.txt").write_text("keep")
+    with pytest.raises(SystemExit, match="not a site this builder wrote"): builder.check_output_folder(tmp_path / "notes")
+    (tmp_path / "old_site").mkdir(); (tmp_path / "old_site" / builder.SITE_MARKER).write_text("")
+    builder.check_output_folder(tmp_path / "old_site"); builder.check_output_folder(tmp_path / "new")  # a site of ours, a new folder: fine
 
 
 def test_readme_is_generated_from_the_index_notebook():

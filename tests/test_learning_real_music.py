@@ -16,6 +16,7 @@ import torchaudio
 
 from ear_vae.data import prepare_corpus
 from ear_vae.metrics import mel_distance
+from ear_vae.model import EarVAE
 from ear_vae.trainer import Trainer, tiny_params
 
 SEGMENT = 32768
@@ -86,9 +87,9 @@ def test_short_training_reconstructs_real_music(real_prepared, real_music_clips,
     # measured (150 steps, CPU, seed 0): correlation 0.750 own vs 0.713 other track; Mel 1.85 vs 2.77
     assert own > other + 0.02, (own, other)
     assert own_mel < 0.99 * other_mel, (own_mel, other_mel)
-    # the criteria tell a reconstruction from an input-independent texture: one output for every input (what PyTorch's
-    # default start gave, measured equal to 1e-6 after the same 150 steps; nbs/04_model.ipynb tests that start) scores
-    # own == other exactly, as pairing with another track only permutes the references
-    texture = y[:1].expand_as(y)
-    own_texture, other_texture = _own_vs_other_correlation(texture, x)
-    assert abs(own_texture - other_texture) < 1e-6, (own_texture, other_texture)
+    # the criteria tell a reconstruction from an input-independent output: PyTorch's default start, untrained, gives one
+    # output for (almost) every input (nbs/04_model.ipynb; after 150 steps of training it still did, equal to 1e-6) and
+    # scores own = other (measured: differences of 7e-6 to 3e-4 for seeds 0-2), far from the trained gap of ~0.04
+    torch.manual_seed(0)
+    own_default, other_default = _own_vs_other_correlation(_reconstruct(EarVAE.from_preset("demo"), x), x)
+    assert abs(own_default - other_default) < 1e-3, (own_default, other_default)

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 import torch
 import torchaudio
 
@@ -36,8 +37,14 @@ def test_listening_page_loads_and_decodes_in_chromium(real_music_clips, tmp_path
         level = float(re.search(r"every row at (-?[\d.]+) LUFS", section).group(1))
         sources = re.findall(r'<audio[^>]* src="([^"]+)"', section)
         assert level <= -14.0 and len(sources) == 3, section
+        peaks = []
         for src in sources:
             assert abs(ffmpeg_integrated_loudness(tmp_path / src) - level) <= 0.15, src
+            audio, _ = sf.read(tmp_path / src)
+            peaks.append(20 * np.log10(np.abs(audio).max()))
+        # the rule: -14 LUFS, or the highest level at which no row passes -1 dBFS (one 16-bit step of rounding allowed)
+        assert max(peaks) <= -1.0 + 20 * np.log10(1 + 2 ** -15 / 10 ** (-1 / 20)), peaks
+        assert level == -14.0 or max(peaks) > -1.05, (level, peaks)
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     with served(tmp_path) as url:

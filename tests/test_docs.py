@@ -39,8 +39,10 @@ def test_site_pages_render_in_chromium(tmp_path, browser):
             images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
             assert len(images) >= plots and all(images), f"{name}: images {images}"   # the notebook's plots, executed at build time
             assert "Traceback" not in page.inner_text("body")
-            if name == "08b_thd":  # its formulas typeset by the site's own MathJax
-                page.wait_for_function("() => document.querySelectorAll('.MathJax, .MathJax_CHTML').length > 0", timeout=30000)
+            if name == "08b_thd":  # every formula typeset by the site's own MathJax (one math/tex script and one .MathJax each)
+                page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
+                formulas, typeset = page.evaluate("() => [[...document.scripts].filter(s => s.type.startsWith('math/tex')).length, document.querySelectorAll('.MathJax').length]")
+                assert formulas > 0 and typeset == formulas, (formulas, typeset)
             shot = tmp_path / f"{name}.png"
             page.screenshot(path=str(shot), clip={"x": 300, "y": 0, "width": 960, "height": 900})  # the page, not its side list
             assert screenshot_is_not_blank(shot) > 0.05, f"{name}: the page area of the screenshot is blank"

@@ -89,8 +89,9 @@ def write_listening_page(rows: dict, out_html, sample_rate: int = TARGET_RATE, t
             lines = []
             for system, x in audio.items():
                 stem = _safe_name(system)
-                sf.write(folder / f"{stem}.flac", (x * 10 ** (gains[system] / 20)).T, sample_rate, subtype="PCM_16")
-                spectrogram_image(x * 10 ** (gains[system] / 20), folder / f"{stem}.png", sample_rate)
+                matched = x * 10 ** (gains[system] / 20)
+                sf.write(folder / f"{stem}.flac", matched.T, sample_rate, subtype="PCM_16")
+                spectrogram_image(matched, folder / f"{stem}.png", sample_rate)
                 src = f"{media.name}/{folder.name}/{stem}"
                 note = html.escape((notes or {}).get(system, ""))
                 lines.append(f'<tr><td><b>{html.escape(system)}</b><br><span class="note">{note}</span></td><td>{gains[system]:+.1f} dB</td>'

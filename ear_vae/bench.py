@@ -9,6 +9,7 @@ __all__ = ['BF16_PEAK_FLOPS', 'BENCHMARKS', 'median_seconds', 'bench_losses', 'b
 # %% ../nbs/10_bench.ipynb #324c8e91
 import argparse
 import platform
+import itertools
 import statistics
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ import torch
 from .io import write_json
 from .losses import RECIPES, ReconstructionLoss
 from .model import PRESETS, EarVAE
+from .trainer import Until, fit
 
 # %% ../nbs/10_bench.ipynb #9ac73514
 def _machine() -> dict:
@@ -108,35 +110,29 @@ def bench_activation_memory(preset: str = "small", seconds: float = 1.0) -> dict
 # %% ../nbs/10_bench.ipynb #f6e709ef
 BF16_PEAK_FLOPS = 989e12  # dense bf16, H100 SXM and H200 datasheets
 
-def _training_pair_seconds(trainers: list, x: torch.Tensor, step: int) -> float:
-    "Seconds of one generator step plus one discriminator step (synchronised)."
+def _training_pair_seconds(trainer, x: torch.Tensor) -> float:
+    "Seconds of the trainer's next two steps, one generator and one discriminator update (synchronised)."
     torch.cuda.synchronize(); start = time.perf_counter()
-    for s in (step, step + 1): trainers[0].training_step(s)
+    fit(trainer, itertools.repeat(x), Until(steps=trainer.step + 2))
     torch.cuda.synchronize()
     return time.perf_counter() - start
 
-def bench_training_gpu(preset: str, batch: int, segment: int, work_dir, repeats: int = 3) -> dict:
-    "A bf16 `full` training step pair (generator + discriminator) of `preset` on the GPU: audio seconds per second, peak memory, FLOP rate."
+def bench_training_gpu(preset: str, batch: int, segment: int, repeats: int = 3) -> dict:
+    "A bf16 `full` training step pair (generator + discriminator) of `preset` on the GPU: generator-update audio seconds per second, peak memory, FLOP rate."
     from torch.utils.flop_counter import FlopCounterMode
-    from ear_vae.data import prepare_corpus
-    from ear_vae.trainer import Trainer, tiny_params, write_toy_corpus
-    work_dir = Path(work_dir)
-    if not (work_dir / "prepared").is_dir():
-        prepare_corpus([str(write_toy_corpus(work_dir / "raw", tracks=2, seconds=segment / 44100 + 0.5))], work_dir / "prepared",
-                       min_seconds=1.0, valid_fraction=0.0, test_fraction=0.0, progress=False)
+    from ear_vae.trainer import Trainer, tiny_params
     params = tiny_params(steps=100, disc_warmup_steps=0, device="cuda", bf16=True, batch_size=batch, segment_samples=segment)
     params["model"]["preset"], params["discriminator"]["filters"], params["discriminator"]["n_ffts"] = preset, 32, [2048, 1024, 512, 256, 128]
     torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
+    trainer = None
     try:
-        trainer = Trainer(params, "full", work_dir / "prepared", work_dir / preset, progress=False)
+        trainer = Trainer(params, "full")
         x = 0.1 * torch.randn(batch, 2, segment, device="cuda")
-        trainer.batch = lambda s: x
-        _training_pair_seconds([trainer], x, 0)  # warm-up (cuDNN, allocator)
-        times = [_training_pair_seconds([trainer], x, 2 * (i + 1)) for i in range(repeats)]
-        with FlopCounterMode(display=False) as counter: trainer.training_step(2 * repeats + 2); trainer.training_step(2 * repeats + 3)
-        seconds = statistics.median(times)
+        _training_pair_seconds(trainer, x)  # warm-up (cuDNN, allocator)
+        seconds = statistics.median(_training_pair_seconds(trainer, x) for _ in range(repeats))
+        with FlopCounterMode(display=False) as counter: fit(trainer, itertools.repeat(x), Until(steps=trainer.step + 2))
         result = {"batch": batch, "segment": segment, "step_pair_seconds": seconds,
-                  "audio_seconds_per_second": batch * segment / 44100 / seconds * 2,  # two steps per pair, each on a batch
+                  "audio_seconds_per_second": batch * segment / 44100 / seconds,  # the pair makes one generator update
                   "peak_memory_gib": torch.cuda.max_memory_allocated() / 2 ** 30, "flops_per_pair": counter.get_total_flops(),
                   "bf16_peak_fraction": counter.get_total_flops() / seconds / BF16_PEAK_FLOPS}
     except torch.OutOfMemoryError as e:
@@ -148,17 +144,15 @@ def bench_training_gpu(preset: str, batch: int, segment: int, work_dir, repeats:
 def bench_gpu(seconds: float = 10.0, presets=("demo", "small", "paper"), training=(("small", 8, 131072), ("paper", 8, 131072))) -> dict:
     "Real-time factors of every preset (fp32, bf16) and training throughput, memory and FLOP rate on the GPU."
     if not torch.cuda.is_available(): return {"skipped": "no GPU"}
-    import tempfile
     result = {"machine": _machine(), "clip_seconds": seconds, "real_time_factor": {}, "training_full_bf16": {}}
     for name in presets:
         model = EarVAE.from_preset(name).eval().cuda()
         result["real_time_factor"][name] = {label: seconds / _time_reconstruction(model, seconds, "cuda", 5, dtype)
                                             for label, dtype in (("float32", None), ("bf16_autocast", torch.bfloat16))}
         del model
-    with tempfile.TemporaryDirectory() as d:
-        for preset, batch, segment in training:
-            result["training_full_bf16"][preset] = bench_training_gpu(preset, batch, segment, d)
-            print(preset, result["training_full_bf16"][preset], flush=True)
+    for preset, batch, segment in training:
+        result["training_full_bf16"][preset] = bench_training_gpu(preset, batch, segment)
+        print(preset, result["training_full_bf16"][preset], flush=True)
     return result
 
 # %% ../nbs/10_bench.ipynb #d8c39be8

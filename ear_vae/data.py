@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'SPLITS', 'MANIFEST_FIELDS', 'SourceError', 'fetch_debian_package',
            'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'prepare_corpus',
-           'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset']
+           'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
 
 # %% ../nbs/06_data.ipynb #71778c12
 import csv
@@ -22,6 +22,7 @@ import numpy as np
 import soundfile as sf
 import torch
 import torchaudio.functional as AF
+from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .io import atomic_path, write_json
 
@@ -256,3 +257,43 @@ def _decode_integers(path) -> tuple[np.ndarray, float]:
     if sf.info(path).subtype == "PCM_16": return sf.read(path, dtype="int16", always_2d=True)[0], 2.0 ** -15
     return sf.read(path, dtype="int32", always_2d=True)[0], 2.0 ** -31
 
+# %% ../nbs/06_data.ipynb #975b0b19
+class StepBatches(torch.utils.data.Sampler):
+    "The batches of a training run over a `SegmentDataset`: batch `step` of `rank` is a pure function of (seed, step, rank)."
+    def __init__(self, dataset: SegmentDataset, batch_size: int, seed: int, rank: int = 0, world: int = 1):
+        from torch.utils.data.distributed import DistributedSampler
+        self.dataset, self.batch_size = dataset, batch_size
+        self.order = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True, seed=seed)
+        self.steps_per_epoch = max(1, len(self.order) // batch_size)
+        self._epoch, self._items = None, []
+        self.start, self.stop = 0, 0
+
+    def indices(self, step: int) -> list[tuple[int, int]]:
+        "The (epoch, item) dataset indices of the batch of `step`."
+        epoch, position = divmod(step, self.steps_per_epoch)
+        if self._epoch != epoch:
+            self.order.set_epoch(epoch); self._epoch, self._items = epoch, list(self.order)
+        return [(epoch, i) for i in self._items[position * self.batch_size:(position + 1) * self.batch_size]]
+
+    def batch(self, step: int) -> torch.Tensor:
+        "The float32 batch [B, 2, segment] of `step`, read in this process."
+        return torch.stack([self.dataset[i] for i in self.indices(step)])
+
+# %% ../nbs/06_data.ipynb #c719c472
+@patch
+def stream(self: StepBatches, start: int = 0, stop: int | None = None, workers: int = 0, device="cpu"):
+    "Batches of steps `start`, `start + 1`, ... (`stop` excluded) on `device`: from `workers` DataLoader processes (pinned, prefetched), or read here."
+    stop = 2 ** 62 if stop is None else stop
+    device = torch.device(device)
+    if workers == 0:
+        yield from (self.batch(step).to(device) for step in range(start, stop)); return
+    sampler = _StepRange(self, start, stop)
+    loader = torch.utils.data.DataLoader(self.dataset, batch_sampler=sampler, num_workers=workers,
+                                         pin_memory=device.type == "cuda", prefetch_factor=4, persistent_workers=True)
+    yield from (x.to(device, non_blocking=True) for x in loader)
+
+class _StepRange(torch.utils.data.Sampler):
+    "A DataLoader batch sampler: the indices of steps `start`..`stop - 1`, so that batches do not depend on the workers."
+    def __init__(self, batches: StepBatches, start: int, stop: int): self.batches, self.start, self.stop = batches, start, stop
+    def __len__(self): return max(0, self.stop - self.start)
+    def __iter__(self): return (self.batches.indices(step) for step in range(self.start, self.stop))

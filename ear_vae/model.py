@@ -14,10 +14,11 @@ import copy
 import math
 from pathlib import Path
 import torch
+from fastcore.basics import patch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
-from .io import atomic_path
+from .io import atomic_path, load_checkpoint
 
 # %% ../nbs/04_model.ipynb #c75b00de
 def _to_official_names(module, state_dict, prefix, local_metadata):
@@ -375,15 +376,14 @@ def _read_state_dict(path_or_state_dict) -> dict:
     if isinstance(path_or_state_dict, dict): state = path_or_state_dict
     else:
         path = Path(path_or_state_dict)
-        if not path.is_file(): raise FileNotFoundError(f"checkpoint not found: {path}")
-        try: state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as e: raise ValueError(f"{path}: not a readable PyTorch checkpoint ({type(e).__name__})") from None
+        state = load_checkpoint(path)  # data only: a crafted pickle is refused before it can run
     if isinstance(state, dict) and isinstance(state.get("state_dict"), dict): state = state["state_dict"]
     if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
         raise ValueError(f"{path_or_state_dict if not isinstance(path_or_state_dict, dict) else 'state dict'}: not a state dict of tensors")
     return state
 
-def _load_official(cls, path_or_state_dict, config: dict | None = None) -> "EarVAE":
+@patch(cls_method=True)
+def load_official(cls: EarVAE, path_or_state_dict, config: dict | None = None) -> "EarVAE":
     "Build an `EarVAE` (paper config unless `config`) and load an official-layout state dict with strict key matching."
     state = _read_state_dict(path_or_state_dict)
     model = cls(config or PAPER_CONFIG)
@@ -397,16 +397,14 @@ def _load_official(cls, path_or_state_dict, config: dict | None = None) -> "EarV
     model.load_state_dict(state, strict=True)
     return model
 
-def _save_official(self, path, write_config: bool = True) -> Path:
+@patch
+def save_official(self: EarVAE, path, write_config: bool = True) -> Path:
     "Write the state dict in the official layout (`weight_g` / `weight_v`) atomically, and `model_config.json` beside it (as the authors publish)."
     import json
     with atomic_path(path) as tmp: torch.save(self.state_dict(), tmp)
     if write_config:
         with atomic_path(Path(path).parent / "model_config.json") as tmp: tmp.write_text(json.dumps(self.config, indent=1) + "\n")
     return Path(path)
-
-EarVAE.load_official = classmethod(_load_official)
-EarVAE.save_official = _save_official
 
 # %% ../nbs/04_model.ipynb #ea1f0c7b
 def _fan_in(conv: nn.Module) -> float:
@@ -444,8 +442,9 @@ def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int,
         w[length - margin_out - fade_out:length - margin_out] = torch.linspace(1, 0, fade_out + 2, dtype=dtype, device=device)[1:-1]
     return w
 
+@patch
 @torch.no_grad()
-def _reconstruct(self, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0, sample_rate: int = 44100) -> torch.Tensor:
+def reconstruct(self: EarVAE, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0, sample_rate: int = 44100) -> torch.Tensor:
     "Reconstruct audio [C, T] or [B, C, T] of any length in overlapping chunks (posterior mean latents)."
     squeeze = audio.ndim == 2
     x = audio.unsqueeze(0) if squeeze else audio
@@ -473,5 +472,3 @@ def _reconstruct(self, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap
     out = out / norm.clamp_min(1e-8)
     out = out[..., :length]
     return out.squeeze(0) if squeeze else out
-
-EarVAE.reconstruct = _reconstruct

@@ -63,6 +63,18 @@ DEFAULT_PARAMS = {
         "correlation_style": "authors_cross",  # authors_cross (L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)
         "weighting": "bs1770",             # K-weighting of every recipe but sao: bs1770 | authors (their FIR) | a_weighting
     },
+    "offline": {                 # the offline GPU node's budgeted paired run (nbs/11_offline.ipynb); not used by the pipeline
+        "preset": "small", "batch_size": 16, "segment_samples": 65536, "bf16": True,
+        "discriminator_filters": 32,     # SAO's width (stable-audio-tools' EncodecDiscriminator)
+        "disc_warmup_fraction": 0.2,     # the adversarial game starts after this fraction of the steps the budget allows
+        "arms": [{"name": "sao", "recipe": "sao", "seed": 0}, {"name": "full", "recipe": "full", "seed": 0},
+                 {"name": "sao_aa", "recipe": "sao", "seed": 1}],   # trained in lockstep; arms of one seed start from the same weights
+        "keep_weights": ["sao", "full"],  # arms whose fp16 generators come back from the node
+        "data_seed": 0,                   # the batches (the same for every arm)
+        "score_workers": 8,               # CPU processes scoring the clips while training goes on
+        "probe_seconds": 30.0,            # at most this long timing steps before the budget is planned
+        "log_every": 10,
+    },
 }
 OPTIONAL_TYPES = {"train.gain_db": list}
 
@@ -107,6 +119,19 @@ RULES = {
     "evaluate.chunk_seconds": (_positive, "a positive number"), "evaluate.overlap_seconds": (lambda v: v >= 0, "a number >= 0"),
     "evaluate.keep_audio": (lambda v: v >= 0, "an integer >= 0"), "evaluate.bootstrap": (lambda v: v >= 100, "an integer >= 100"),
     "evaluate.device": (lambda v: v in ("auto", "cpu", "cuda"), "auto, cpu or cuda"),
+    "offline.preset": (lambda v: v in PRESETS, f"one of {list(PRESETS)}"),
+    "offline.batch_size": (_positive, "a positive integer"),
+    "offline.segment_samples": (lambda v: v >= 2048 and v % 1024 == 0, "a multiple of 1024, at least 2048"),
+    "offline.discriminator_filters": (_positive, "a positive integer"),
+    "offline.disc_warmup_fraction": (_fraction, "a fraction in [0, 1)"),
+    "offline.arms": (lambda v: len(v) > 0 and all(isinstance(a, dict) and set(a) == {"name", "recipe", "seed"} and isinstance(a["name"], str)
+                                                   and a["recipe"] in RECIPES and isinstance(a["seed"], int) and a["seed"] >= 0 for a in v)
+                     and len({a["name"] for a in v}) == len(v), f"a non-empty list of {{name, recipe, seed}} with distinct names and recipes from {list(RECIPES)}"),
+    "offline.keep_weights": (lambda v: all(isinstance(a, str) for a in v), "a list of arm names"),
+    "offline.data_seed": (lambda v: v >= 0, "an integer >= 0"),
+    "offline.score_workers": (lambda v: v >= 0, "an integer >= 0 (0: scored in the training process)"),
+    "offline.probe_seconds": (_positive, "a positive number"),
+    "offline.log_every": (_positive, "a positive integer"),
     **{f"loss.{k}": (lambda v: v >= 0, "a number >= 0") for k, v in DEFAULT_PARAMS["loss"].items() if not isinstance(v, str)},
     "loss.phase_style": (lambda v: v in PHASE_STYLES, f"one of {list(PHASE_STYLES)}"),
     "loss.correlation_style": (lambda v: v in CORRELATION_STYLES, f"one of {list(CORRELATION_STYLES)}"),
@@ -148,6 +173,8 @@ def validate_params(params: dict) -> dict:
     aa, seeds = full["aa_seeds"], full["seeds"]
     if aa and (len(aa) != len(seeds) or set(aa) & set(seeds) or "sao" not in full["variants"]):
         raise ParamsError(f"params: 'aa_seeds' must be [] or as many seeds as 'seeds', none of them in it, with sao among the variants (the A/A check trains sao again), got {aa!r}")
+    unknown = set(full["offline"]["keep_weights"]) - {a["name"] for a in full["offline"]["arms"]}
+    if unknown: raise ParamsError(f"params: 'offline.keep_weights' names {sorted(unknown)}, which are not among 'offline.arms'")
     return full
 
 def load_params(path="params.yaml") -> dict:

@@ -53,10 +53,10 @@ def test_reconstruct_any_format_and_length(demo_checkpoint, inputs, tmp_path, na
 
 def test_reconstruct_with_a_training_checkpoint(inputs, tmp_path):
     from ear_vae.data import prepare_corpus
-    from ear_vae.trainer import Trainer, tiny_params, write_toy_corpus
+    from ear_vae.trainer import tiny_params, train, write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0,
                    valid_fraction=0.0, test_fraction=0.0, progress=False)
-    Trainer(tiny_params(2), "kw", tmp_path / "prep", tmp_path / "run", progress=False).run()
+    train(tiny_params(2), "kw", tmp_path / "prep", tmp_path / "run", progress=False)
     done = run("reconstruct", inputs / "mono_48k.wav", tmp_path / "o.flac", "--checkpoint", tmp_path / "run" / "checkpoint.pt")
     assert done.returncode == 0, done.stderr
     assert sf.info(tmp_path / "o.flac").channels == 2
@@ -130,10 +130,10 @@ def test_help_version_and_train_set(tmp_path):
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0,
                    test_fraction=0.0, progress=False)
     sets = ["train.steps=2", "train.segment_samples=4096", "train.batch_size=2", "train.device=cpu", "discriminator.filters=4"]
-    done = run("train", "--params", REPO / "params.yaml", "--variant", "kw", "--data", tmp_path / "prep", "--out", tmp_path / "run",
+    done = run("train", "--params", REPO / "params.yaml", "--recipe", "kw", "--data", tmp_path / "prep", "--out", tmp_path / "run",
                *sum((["--set", s] for s in sets), []))
     assert done.returncode == 0 and "trained to step 2" in done.stdout, done.stderr[-2000:]
-    done = run("train", "--params", REPO / "params.yaml", "--variant", "kw", "--out", tmp_path / "x", "--set", "train.stpes=2")
+    done = run("train", "--params", REPO / "params.yaml", "--recipe", "kw", "--out", tmp_path / "x", "--set", "train.stpes=2")
     assert done.returncode == 1 and "unknown key 'train.stpes'" in done.stderr and not (tmp_path / "x").exists(), done.stderr
 
 

@@ -14,7 +14,7 @@ from ear_vae.data import prepare_corpus
 from ear_vae.losses import RECIPES, ReconstructionLoss
 from ear_vae.model import EarVAE, signal_preserving_init
 from ear_vae.phase import music_like
-from ear_vae.trainer import Trainer, as_floats, tiny_params, write_toy_corpus
+from ear_vae.trainer import Trainer, as_floats, tiny_params, training_batches, write_toy_corpus
 
 pytestmark = [pytest.mark.cuda, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
@@ -66,8 +66,8 @@ def test_model_outputs_cpu_cuda_parity():
 def test_bf16_training_step_small_is_finite(toy_prepared, tmp_path):
     params = tiny_params(steps=4, disc_warmup_steps=1, device="cuda", bf16=True, segment_samples=65536, batch_size=4)
     params["model"]["preset"] = "small"
-    trainer = Trainer(params, "full", toy_prepared, tmp_path / "run", progress=False)
-    logged = [as_floats(trainer.training_step(step)) for step in range(3)]  # generator-only, adversarial generator, discriminator
+    trainer, batches = Trainer(params, "full"), training_batches(params, toy_prepared)
+    logged = [as_floats(trainer.training_step(batches.batch(step))) for step in range(3)]  # generator-only, adversarial generator, discriminator
     assert all(logged), "a step was skipped as non-finite"
     assert all(np.isfinite(v) for values in logged for v in values.values()), logged
     assert "adversarial" in logged[1] and "disc_hinge" in logged[2]
@@ -78,7 +78,7 @@ def test_torchrun_nccl_trains_three_steps(toy_prepared, tmp_path):
     params_file = tmp_path / "params.yaml"
     params_file.write_text(yaml.safe_dump(params))
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "1", "--master_port", "29531",
-           "-m", "ear_vae.cli", "train", "--params", str(params_file), "--variant", "full",
+           "-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full",
            "--data", str(toy_prepared), "--out", str(tmp_path / "ddp")]
     done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -17,7 +17,7 @@ import torchaudio
 from ear_vae.data import prepare_corpus
 from ear_vae.metrics import mel_distance
 from ear_vae.model import EarVAE
-from ear_vae.trainer import Trainer, tiny_params
+from ear_vae.trainer import Trainer, Until, fit, tiny_params, training_batches
 
 SEGMENT = 32768
 
@@ -74,8 +74,8 @@ def _train(prepared, out, init: str, train_biases: bool, steps: int = 150):
     params = tiny_params(steps, batch_size=4, segment_samples=SEGMENT, items_per_epoch=400, disc_warmup_steps=10_000,
                          gen_lr=1e-3, checkpoint_every=steps, validate_every=steps)
     params["model"].update(init=init, train_biases=train_biases)
-    trainer = Trainer(params, "sao", prepared, out, progress=False)
-    trainer.run()
+    trainer = Trainer(params, "sao")
+    fit(trainer, training_batches(params, prepared).stream(), Until(steps=steps))
     return trainer.generator
 
 

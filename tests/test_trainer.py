@@ -9,7 +9,7 @@ import torch
 import yaml
 
 from ear_vae.data import prepare_corpus
-from ear_vae.trainer import NonFiniteLossError, Trainer, tiny_params, write_toy_corpus
+from ear_vae.trainer import NonFiniteLossError, Trainer, Until, fit, tiny_params, train, training_batches, write_toy_corpus
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +29,10 @@ def test_resume_gives_identical_weights(toy_prepared, tmp_path):
     # 2N steps straight vs N steps, a stop (simulated kill after the checkpoint), and a restart of the
     # same command; N covers generator-only steps and N more cover both adversarial phases
     params = tiny_params(steps=6, disc_warmup_steps=2, checkpoint_every=100)
-    Trainer(params, "full", toy_prepared, tmp_path / "straight", progress=False).run()
-    first = Trainer(params, "full", toy_prepared, tmp_path / "resumed", progress=False).run(stop_at=3)
+    train(params, "full", toy_prepared, tmp_path / "straight", progress=False)
+    first = train(params, "full", toy_prepared, tmp_path / "resumed", progress=False, stop_at=3)
     assert first["step"] == 3 and not (tmp_path / "resumed" / "model.pyt").exists()
-    second = Trainer(params, "full", toy_prepared, tmp_path / "resumed", progress=False).run()
+    second = train(params, "full", toy_prepared, tmp_path / "resumed", progress=False)
     assert second["resumed"] and second["step"] == 6
     g1, d1, s1 = _weights(tmp_path / "straight")
     g2, d2, s2 = _weights(tmp_path / "resumed")
@@ -45,15 +45,15 @@ def test_resume_gives_identical_weights(toy_prepared, tmp_path):
 
 def test_changed_training_math_starts_afresh(toy_prepared, tmp_path, capsys):
     # a change of the training math (here the generator's learning rate) starts afresh and names the key
-    Trainer(tiny_params(steps=2), "kw", toy_prepared, tmp_path / "run", progress=False).run()
-    result = Trainer(tiny_params(steps=3, gen_lr=5e-4), "kw", toy_prepared, tmp_path / "run", progress=False).run()
+    train(tiny_params(steps=2), "kw", toy_prepared, tmp_path / "run", progress=False)
+    result = train(tiny_params(steps=3, gen_lr=5e-4), "kw", toy_prepared, tmp_path / "run", progress=False)
     assert not result["resumed"] and result["step"] == 3
     assert "other training params (train.gen_lr); starting afresh" in capsys.readouterr().out
 
 
 def test_non_finite_losses_stop_training_with_a_clear_error(toy_prepared, tmp_path):
-    trainer = Trainer(tiny_params(steps=10, max_nonfinite_steps=3, disc_warmup_steps=100), "full", toy_prepared,
-                      tmp_path / "run", progress=False)
+    params = tiny_params(steps=10, max_nonfinite_steps=3, disc_warmup_steps=100)
+    trainer = Trainer(params, "full")
     original = trainer.reconstruction.forward
 
     def nan_phase(x_hat, x):
@@ -63,12 +63,13 @@ def test_non_finite_losses_stop_training_with_a_clear_error(toy_prepared, tmp_pa
 
     trainer.reconstruction.forward = nan_phase
     with pytest.raises(NonFiniteLossError, match=r"step 2: loss term 'rec_phase_gd' was non-finite for 3 steps in a row"):
-        trainer.run()
-    assert trainer.skipped == 3
+        fit(trainer, training_batches(params, toy_prepared).stream(), Until(steps=10))
+    assert trainer.skipped == 3 and trainer.step == 3
 
 
 def test_one_non_finite_step_is_skipped_and_counted(toy_prepared, tmp_path):
-    trainer = Trainer(tiny_params(steps=3, disc_warmup_steps=100), "sao", toy_prepared, tmp_path / "run", progress=False)
+    params = tiny_params(steps=3, disc_warmup_steps=100)
+    trainer = Trainer(params, "sao")
     original, calls = trainer.reconstruction.forward, []
 
     def nan_once(x_hat, x):
@@ -80,8 +81,8 @@ def test_one_non_finite_step_is_skipped_and_counted(toy_prepared, tmp_path):
 
     trainer.reconstruction.forward = nan_once
     before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
-    result = trainer.run()
-    assert result["skipped"] == 1 and result["step"] == 3
+    result = fit(trainer, training_batches(params, toy_prepared).stream(), Until(steps=3))
+    assert result["skipped"] == {"sao": 1} and result["step"] == 3 and len(calls) == 3
     after = trainer.generator.state_dict()
     assert any(not torch.equal(before[k], after[k]) for k in before)
     assert all(torch.isfinite(v).all() for v in after.values())
@@ -93,7 +94,7 @@ def test_ddp_with_torchrun_on_cpu(toy_prepared, tmp_path):
     params_file.write_text(yaml.safe_dump(params))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29517",
-           "-m", "ear_vae.cli", "train", "--params", str(params_file), "--variant", "full",
+           "-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full",
            "--data", str(toy_prepared), "--out", str(tmp_path / "ddp")]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -110,10 +111,10 @@ def _assert_same_weights(run_a, run_b):
 
 def test_extending_a_run_resumes_it_bit_for_bit(toy_prepared, tmp_path):
     # train.steps (and intervals, workers, keep_every) do not change the training math: 2 steps, then steps=4, equals 4 straight
-    straight = Trainer(tiny_params(steps=4, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "straight", progress=False).run()
-    Trainer(tiny_params(steps=2, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "extended", progress=False).run()
-    extended = Trainer(tiny_params(steps=4, disc_warmup_steps=1, log_every=3, checkpoint_every=5, keep_every=2),
-                       "full", toy_prepared, tmp_path / "extended", progress=False).run()
+    straight = train(tiny_params(steps=4, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "straight", progress=False)
+    train(tiny_params(steps=2, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "extended", progress=False)
+    extended = train(tiny_params(steps=4, disc_warmup_steps=1, log_every=3, checkpoint_every=5, keep_every=2),
+                       "full", toy_prepared, tmp_path / "extended", progress=False)
     assert extended["resumed"] and extended["step"] == straight["step"] == 4
     _assert_same_weights(tmp_path / "straight", tmp_path / "extended")
     assert (tmp_path / "extended" / "checkpoint_step4.pt").is_file() and not (tmp_path / "extended" / "checkpoint_step3.pt").exists()
@@ -121,29 +122,30 @@ def test_extending_a_run_resumes_it_bit_for_bit(toy_prepared, tmp_path):
 
 def test_dataloader_workers_and_preload_give_the_same_run(toy_prepared, tmp_path):
     # batches are a pure function of (seed, step, rank): workers, a kill and a resume, and preloading change nothing
-    Trainer(tiny_params(steps=4, disc_warmup_steps=1), "sao", toy_prepared, tmp_path / "plain", progress=False).run()
+    train(tiny_params(steps=4, disc_warmup_steps=1), "sao", toy_prepared, tmp_path / "plain", progress=False)
     params = tiny_params(steps=4, disc_warmup_steps=1, num_workers=2, preload=True)
-    Trainer(params, "sao", toy_prepared, tmp_path / "workers", progress=False).run(stop_at=2)
-    assert Trainer(params, "sao", toy_prepared, tmp_path / "workers", progress=False).run()["resumed"]
+    train(params, "sao", toy_prepared, tmp_path / "workers", progress=False, stop_at=2)
+    assert train(params, "sao", toy_prepared, tmp_path / "workers", progress=False)["resumed"]
     _assert_same_weights(tmp_path / "plain", tmp_path / "workers")
 
 
 def test_a_non_logging_step_syncs_with_the_host_at_most_once(toy_prepared, tmp_path, monkeypatch):
-    trainer = Trainer(tiny_params(steps=10, disc_warmup_steps=1), "full", toy_prepared, tmp_path / "run", progress=False)
-    batches = [trainer.batch(step) for step in range(3)]
+    params = tiny_params(steps=10, disc_warmup_steps=1)
+    trainer, batches = Trainer(params, "full"), [training_batches(params, toy_prepared).batch(step) for step in range(3)]
     calls, original = [], torch.Tensor.item
     monkeypatch.setattr(torch.Tensor, "item", lambda self: calls.append(1) or original(self))
     for step in range(3):  # generator-only, adversarial generator, discriminator
         calls.clear()
-        assert trainer.training_step(step, batches[step])
+        assert trainer.training_step(batches[step])
         assert len(calls) <= 1, f"step {step}: {len(calls)} Tensor.item calls"
 
 
 def test_a_non_finite_gradient_norm_skips_the_step(toy_prepared, tmp_path):
-    trainer = Trainer(tiny_params(steps=3, disc_warmup_steps=100), "sao", toy_prepared, tmp_path / "run", progress=False)
+    params = tiny_params(steps=3, disc_warmup_steps=100)
+    trainer, batches = Trainer(params, "sao"), training_batches(params, toy_prepared)
     before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
     hook = trainer.generator.encoder.layers[0].parametrizations.weight.original1.register_hook(lambda g: g * float("nan"))
-    assert trainer.training_step(0) == {} and trainer.skipped == 1
+    assert trainer.training_step(batches.batch(0)) == {} and trainer.skipped == 1 and trainer.step == 1
     assert all(torch.equal(before[k], v) for k, v in trainer.generator.state_dict().items())
     hook.remove()
-    assert trainer.training_step(1) and trainer.skipped == 1
+    assert trainer.training_step(batches.batch(1)) and trainer.skipped == 1

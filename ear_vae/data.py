@@ -258,7 +258,7 @@ def _decode_integers(path) -> tuple[np.ndarray, float]:
     return sf.read(path, dtype="int32", always_2d=True)[0], 2.0 ** -31
 
 # %% ../nbs/06_data.ipynb #975b0b19
-class StepBatches(torch.utils.data.Sampler):
+class StepBatches:
     "The batches of a training run over a `SegmentDataset`: batch `step` of `rank` is a pure function of (seed, step, rank)."
     def __init__(self, dataset: SegmentDataset, batch_size: int, seed: int, rank: int = 0, world: int = 1):
         from torch.utils.data.distributed import DistributedSampler
@@ -266,7 +266,6 @@ class StepBatches(torch.utils.data.Sampler):
         self.order = DistributedSampler(dataset, num_replicas=world, rank=rank, shuffle=True, seed=seed)
         self.steps_per_epoch = max(1, len(self.order) // batch_size)
         self._epoch, self._items = None, []
-        self.start, self.stop = 0, 0
 
     def indices(self, step: int) -> list[tuple[int, int]]:
         "The (epoch, item) dataset indices of the batch of `step`."

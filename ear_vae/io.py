@@ -43,14 +43,18 @@ def write_json(path, data, indent: int = 2) -> Path:
 def load_checkpoint(path, map_location="cpu"):
     "A PyTorch checkpoint read as data only (tensors, numbers, strings, lists, dicts, numpy arrays); a pickle that would build anything else is refused, naming the file."
     import pickle
+    import re
     import numpy as np
     import torch
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"checkpoint not found: {path}")
-    numpy_data = [np._core.multiarray._reconstruct, np.ndarray, np.dtype, type(np.dtype(np.uint32))]
+    reconstruct = np._core.multiarray._reconstruct  # numpy arrays, pickled under numpy 2 or 1
+    numpy_data = [reconstruct, (reconstruct, "numpy.core.multiarray._reconstruct"), np.ndarray, np.dtype, type(np.dtype(np.uint32))]
     try:
         with torch.serialization.safe_globals(numpy_data): return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError:
-        raise ValueError(f"{path}: refused: it is not a checkpoint of plain data (loading it would run code or build objects); nothing in it was run") from None
+    except pickle.UnpicklingError as e:
+        refused = re.search(r"unsupported GLOBAL (\S+)|Unsupported class (\S+)", str(e))
+        if refused: raise ValueError(f"{path}: refused: it is not a checkpoint of plain data (loading it would call {refused.group(1) or refused.group(2)}); nothing in it was run") from None
+        raise ValueError(f"{path}: not a readable PyTorch checkpoint ({[l for l in str(e).splitlines() if l.strip()][-2].strip()[:80]})") from None
     except Exception as e:
-        raise ValueError(f"{path}: not a readable PyTorch checkpoint ({type(e).__name__})") from None
+        raise ValueError(f"{path}: not a readable PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''})") from None

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['PAPER_CONFIG', 'V2_CONFIG', 'PRESETS', 'weight_norm', 'WNConv1d', 'WNConvTranspose1d', 'snake_beta', 'SnakeBeta',
-           'ResidualUnit', 'EncoderBlock', 'DecoderBlock', 'OobleckEncoder', 'OobleckDecoder', 'LayerNorm',
-           'RotaryEmbedding', 'rotate_half', 'apply_rotary', 'Attention', 'GLU', 'FeedForward', 'TransformerBlock',
-           'LatentTransformer', 'vae_sample', 'validate_config', 'EarVAE', 'receptive_field', 'architecture_table',
-           'bias_parameters', 'signal_preserving_init']
+           'set_fused_activation', 'ResidualUnit', 'EncoderBlock', 'DecoderBlock', 'OobleckEncoder', 'OobleckDecoder',
+           'LayerNorm', 'RotaryEmbedding', 'rotate_half', 'apply_rotary', 'Attention', 'GLU', 'FeedForward',
+           'TransformerBlock', 'LatentTransformer', 'vae_sample', 'validate_config', 'EarVAE', 'receptive_field',
+           'architecture_table', 'folded_weight_norm', 'bias_parameters', 'signal_preserving_init']
 
 # %% ../nbs/04_model.ipynb #8a9d7f8d
 import copy
@@ -70,9 +70,9 @@ class _SnakeBetaFunction(torch.autograd.Function):
             grad_beta = (-grad * torch.sin(ax).pow(2) * (b * inv_b * inv_b)).sum((0, 2)).to(beta.dtype)
         return grad_x, grad_alpha, grad_beta
 
-def snake_beta(x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
-    "Snake-beta x + sin^2(e^alpha x) / (e^beta + 1e-9) of [B, C, T] with per-channel log-scale `alpha`, `beta` (memory-lean autograd)."
-    return _SnakeBetaFunction.apply(x, alpha, beta)
+def snake_beta(x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor, fused: bool = False) -> torch.Tensor:
+    "Snake-beta x + sin^2(e^alpha x) / (e^beta + 1e-9) of [B, C, T] with per-channel log-scale `alpha`, `beta` (memory-lean autograd; `fused`: see below)."
+    return (_FusedSnakeBetaFunction if fused else _SnakeBetaFunction).apply(x, alpha, beta)
 
 class SnakeBeta(nn.Module):
     "Snake-beta activation with log-scale, per-channel alpha (frequency) and beta (magnitude): x + sin^2(e^a x) / (e^b + 1e-9)."
@@ -80,11 +80,63 @@ class SnakeBeta(nn.Module):
         super().__init__()
         self.alpha = nn.Parameter(torch.zeros(channels))
         self.beta = nn.Parameter(torch.zeros(channels))
+        self.fused = False  # one compiled kernel each way (`set_fused_activation`)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor: return snake_beta(x, self.alpha, self.beta)
+    def forward(self, x: torch.Tensor) -> torch.Tensor: return snake_beta(x, self.alpha, self.beta, self.fused)
 
 def _activation(use_snake: bool, channels: int) -> nn.Module:
     return SnakeBeta(channels) if use_snake else nn.ELU()
+
+# %% ../nbs/04_model.ipynb #ab10200f
+def _snake_forward(x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
+    "Snake-beta in float32 (float64 for float64 input) arithmetic, returned in x's dtype."
+    dtype = torch.promote_types(x.dtype, torch.float32)
+    xf, a, b = x.to(dtype), alpha.to(dtype).exp().view(1, -1, 1), beta.to(dtype).exp().view(1, -1, 1)
+    return (xf + torch.sin(xf * a).pow(2) / (b + 1e-9)).to(x.dtype)
+
+def _snake_backward(x: torch.Tensor, grad: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor):
+    "(d/dx in x's dtype, d/d alpha, d/d beta) of Snake-beta from x and the upstream gradient, in float32 arithmetic."
+    dtype = torch.promote_types(x.dtype, torch.float32)
+    xf, g = x.to(dtype), grad.to(dtype)
+    a, b = alpha.to(dtype).exp().view(1, -1, 1), beta.to(dtype).exp().view(1, -1, 1)
+    ax, inv_b = xf * a, 1 / (b + 1e-9)
+    sin_ax = torch.sin(ax)
+    sin_2ax = 2 * sin_ax * torch.cos(ax)
+    return ((g * (1 + a * sin_2ax * inv_b)).to(x.dtype), (g * sin_2ax * ax * inv_b).sum((0, 2)).to(alpha.dtype),
+            (-g * sin_ax * sin_ax * (b * inv_b * inv_b)).sum((0, 2)).to(beta.dtype))
+
+_COMPILED: dict = {}
+
+def _compiled(fn, x: torch.Tensor):
+    "`fn` compiled by torch.compile for x's dtype and grad mode (one graph, every size dynamic), once per process."
+    key = (fn, x.dtype, torch.is_inference_mode_enabled())
+    if key not in _COMPILED: _COMPILED[key] = torch.compile(fn, dynamic=True, fullgraph=True)
+    return _COMPILED[key]
+
+def _dynamic(*tensors):
+    "Plain (detached, not Parameter) views of `tensors` with every size marked dynamic: one compiled kernel for every channel count and length."
+    plain = tuple(t.detach() for t in tensors)  # dynamo keeps a Parameter's shape static, and guards on requires_grad
+    for t in plain:
+        for dim in range(t.dim()): torch._dynamo.maybe_mark_dynamic(t, dim)
+    return plain
+
+class _FusedSnakeBetaFunction(torch.autograd.Function):
+    "Snake-beta as one compiled kernel each way; saves only its input."
+    @staticmethod
+    def forward(ctx, x, alpha, beta):
+        ctx.save_for_backward(x, alpha, beta)
+        return _compiled(_snake_forward, x)(*_dynamic(x, alpha, beta))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, alpha, beta = ctx.saved_tensors
+        return _compiled(_snake_backward, x)(*_dynamic(x, grad.contiguous(), alpha, beta))
+
+def set_fused_activation(model: nn.Module, enabled: bool = True) -> nn.Module:
+    "Switch every Snake-beta of `model` to the fused (compiled) kernels, or back to the lean ones; returns `model`."
+    for module in model.modules():
+        if isinstance(module, SnakeBeta): module.fused = enabled
+    return model
 
 # %% ../nbs/04_model.ipynb #1300fc5b
 class ResidualUnit(nn.Module):
@@ -405,6 +457,19 @@ def save_official(self: EarVAE, path, write_config: bool = True) -> Path:
     if write_config:
         with atomic_path(Path(path).parent / "model_config.json") as tmp: tmp.write_text(json.dumps(self.config, indent=1) + "\n")
     return Path(path)
+
+# %% ../nbs/04_model.ipynb #619c3ba7
+def folded_weight_norm(model: nn.Module) -> nn.Module:
+    "A copy of `model` in eval mode with every weight-norm parametrization replaced by its current weight (for inference)."
+    folded = copy.deepcopy(model).eval()
+    for module in folded.modules():
+        if hasattr(module, "parametrizations") and "weight" in module.parametrizations:
+            weight = module.weight.detach().clone()
+            # torch's remove_parametrizations would delete `weight` from the class the copy shares with `model`: swap the class instead
+            module.__class__ = module.__class__.__bases__[0]
+            del module.parametrizations
+            module.weight = nn.Parameter(weight)
+    return folded
 
 # %% ../nbs/04_model.ipynb #ea1f0c7b
 def _fan_in(conv: nn.Module) -> float:

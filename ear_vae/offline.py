@@ -10,7 +10,6 @@ __all__ = ['OUT_LIMITS', 'NODE_FLAGS', 'node_batches', 'node_params', 'build_arm
 # %% ../nbs/11_offline.ipynb #55d46efe
 import argparse
 import copy
-import csv
 import hashlib
 import json
 import math
@@ -30,7 +29,7 @@ from .bundle import MIB, make_bundle, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
 from concurrent.futures import Future
 from .evaluation import load_clips, reconstruct_clips
-from .io import atomic_path, write_json
+from .io import atomic_path, load_checkpoint, write_json
 from .metrics import METRICS, evaluate_pair
 from .params import load_params
 from .stats import interval
@@ -103,7 +102,7 @@ def save_weights(generators: dict, out, part_mib: float = 15.0) -> dict:
     return {"parts": parts, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "arms": list(generators)}
 
 def join_weights(folder) -> dict:
-    "The blob written by `save_weights`, read back from its parts in `folder` (sha256 checked against results.json when present)."
+    "The blob written by `save_weights`, read back (as data only) from its parts in `folder` (sha256 checked against results.json when present)."
     parts = sorted(Path(folder).glob("generators_fp16.pt.part*"), key=lambda p: int(p.name.rsplit("part", 1)[1]))
     if not parts: raise FileNotFoundError(f"{folder}: no generators_fp16.pt.part* files")
     data = b"".join(p.read_bytes() for p in parts)
@@ -111,8 +110,9 @@ def join_weights(folder) -> dict:
     if results.is_file():
         expected = json.loads(results.read_text()).get("weights", {}).get("sha256")
         if expected and hashlib.sha256(data).hexdigest() != expected: raise ValueError(f"{folder}: the joined parts do not match results.json's sha256")
-    import io
-    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)  # data, never code
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "generators_fp16.pt").write_bytes(data)
+        return load_checkpoint(Path(d) / "generators_fp16.pt")
 
 def export_generator(folder, arm: str, out_path) -> Path:
     "Write one arm's fp16 generator as an official-layout `.pyt` with its `model_config.json` beside it (loadable by `ear-vae reconstruct --checkpoint`)."
@@ -234,7 +234,7 @@ def _probe(params: dict, batches: StepBatches, scorer: ClipScorer, max_seconds: 
     rec_seconds = scorer.evaluate(probe, 0.0)
     score_seconds = scorer.gather()
     timer = StepTimer(params["train"]["device"], max_seconds)
-    fit(probe, batches.stream(), Until(steps=14), [timer])
+    fit(probe, batches.stream(device=params["train"]["device"]), Until(steps=14), [timer])
     del probe
     if torch.device(params["train"]["device"]).type == "cuda": torch.cuda.empty_cache()
     return fingerprints, rec_seconds, score_seconds, timer.seconds_per_step
@@ -250,7 +250,8 @@ def paired_ablation(bundle, out, deadline: float, params: dict) -> dict:
     test, valid = load_clips(bundle / "clips" / "test"), (load_clips(bundle / "clips" / "valid") if (bundle / "clips" / "valid").is_dir() else {})
     corpus_seconds = sum(t["frames"] for t in batches.dataset.tracks) / TARGET_RATE
     _log(f"corpus: {len(batches.dataset.tracks)} tracks, {corpus_seconds / 60:.1f} min in memory; {len(test)} test and {len(valid)} validation clips")
-    scorer, arms, steps, disc_warmup, failure, weights, history = ClipScorer(test, valid, params["evaluate"], o["score_workers"]), [], 0, 0, None, {}, History(o["log_every"], 0)
+    scorer, history = ClipScorer(test, valid, params["evaluate"], o["score_workers"]), History(o["log_every"], 0)
+    arms, steps, disc_warmup, failure, weights, weights_of, seconds_per_step = [], 0, 0, None, {}, [], None
     train_start = time.perf_counter()
     try:
         fingerprints, rec_seconds, score_seconds, seconds_per_step = _probe(params, batches, scorer, o["probe_seconds"])
@@ -266,23 +267,24 @@ def paired_ablation(bundle, out, deadline: float, params: dict) -> dict:
         weights_of = weights_that_fit(arms, o["keep_weights"], out)
         _log(f"training {steps} steps (discriminator from step {disc_warmup}) in the {available:.0f} s left")
         history.steps, train_start = steps, time.perf_counter()
-        if steps: fit(arms, batches.stream(), Until(steps=steps), [ScoreAt(scorer, {steps // 4: 0.25, steps // 2: 0.5, steps: 1.0}, deadline - reserve), history])
+        if steps: fit(arms, batches.stream(device=device), Until(steps=steps), [ScoreAt(scorer, {steps // 4: 0.25, steps // 2: 0.5, steps: 1.0}, deadline - reserve), history])
     except Exception as e:  # keep what was trained and scored: a failure is reported, not a lost run
         failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-        _log(f"the ablation stopped at step {arms[0].step if arms else 0}: {failure}")
+        _log(f"the ablation stopped at step {min((a.step for a in arms), default=0)}: {failure}")
     finally:
         _sync(device)
         train_seconds = time.perf_counter() - train_start
         try: weights = save_weights({a.name: a.inference_model for a in arms if a.name in weights_of}, out) if arms else {}
         except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")
         scorer.gather(); scorer.close()
-    trained = arms[0].step if arms else 0
-    audio_seconds = trained * o["batch_size"] * o["segment_samples"] / TARGET_RATE
+    trained = min((a.step for a in arms), default=0)  # an arm that failed mid-step is behind the others
+    generator_updates = min(trained, disc_warmup) + math.ceil(max(0, trained - disc_warmup) / 2)
+    audio_seconds = generator_updates * o["batch_size"] * o["segment_samples"] / TARGET_RATE
     results = {"card": torch.cuda.get_device_name(0) if device == "cuda" else "cpu", "torch": torch.__version__, "preset": o["preset"],
                "bf16": params["train"]["bf16"], "batch": o["batch_size"], "segment": o["segment_samples"], "steps": trained, "disc_warmup_steps": disc_warmup,
                "arms": [{"name": a["name"], "recipe": a["recipe"], "init_seed": a["seed"]} for a in o["arms"]], "data_seed": o["data_seed"],
-               "probe_seconds_per_step": locals().get("seconds_per_step"), "train_seconds": train_seconds,
-               "audio_seconds_per_second_per_arm": audio_seconds / train_seconds if train_seconds else None,
+               "probe_seconds_per_step": seconds_per_step, "train_seconds": train_seconds,
+               "generator_audio_seconds_per_second_per_arm": audio_seconds / train_seconds if train_seconds else None,
                "corpus_minutes": corpus_seconds / 60, "test_clips": len(test), "validation_clips": len(valid),
                "ablation_seconds": time.time() - started, "summary": summarise([r for r in scorer.rows if r["split"] == "test"]),
                "yardsticks": scorer.yardsticks, "history": history.rows, "weights": weights, "failure": failure}

@@ -45,6 +45,7 @@ DEFAULT_PARAMS = {
         "max_nonfinite_steps": 10,   # consecutive skipped (non-finite) steps before training stops
         "device": "auto",            # auto, cpu, cuda
         "bf16": False,               # bf16 autocast of model forward passes (GPU)
+        "fused_activation": False,   # Snake-beta as one compiled kernel each way (04_model; compiles on the first step)
         "keep_every": 0,             # also keep checkpoint_step<N>.pt every N steps (0: only the latest checkpoint.pt)
         "num_workers": 0,            # DataLoader worker processes decoding batches (0: in the training process)
         "preload": False,            # decode the training split once into memory and crop there (same batches)

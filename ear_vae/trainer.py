@@ -9,9 +9,7 @@ __all__ = ['RESUMABLE_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'Non
            'write_toy_corpus']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
-import contextlib
 import json
-import math
 import os
 import random
 import shutil
@@ -28,7 +26,7 @@ from .data import SegmentDataset, StepBatches
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, load_checkpoint, write_json
 from .losses import RECIPES, ReconstructionLoss, training_loss
-from .model import EarVAE, bias_parameters, signal_preserving_init
+from .model import EarVAE, bias_parameters, set_fused_activation, signal_preserving_init
 from .params import validate_params
 
 # %% ../nbs/07_trainer.ipynb #32dd20dd
@@ -72,7 +70,7 @@ class Trainer:
         p, t = params, params["train"]
         self.rank, self.world, self.device = setup_device(t["device"])
         torch.manual_seed(p["seed"])
-        self.generator = _build_generator(p["model"]).to(self.device)
+        self.generator = set_fused_activation(_build_generator(p["model"]).to(self.device), t["fused_activation"])
         self.discriminator = MultiResolutionSTFTDiscriminator(p["discriminator"]["n_ffts"], filters=p["discriminator"]["filters"]).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
@@ -189,7 +187,7 @@ def _set_rng_state(state: dict):
 
 # %% ../nbs/07_trainer.ipynb #8aa43ee1
 RESUMABLE_TRAIN_KEYS = ("steps", "checkpoint_every", "validate_every", "valid_batches", "log_every", "max_nonfinite_steps",
-                        "device", "bf16", "num_workers", "preload", "keep_every")
+                        "device", "bf16", "fused_activation", "num_workers", "preload", "keep_every")
 
 def training_math(params: dict) -> dict:
     "The params that decide what training computes: all but evaluation, the offline run, the variant list and `RESUMABLE_TRAIN_KEYS`."
@@ -229,7 +227,7 @@ def resume(self: Trainer, path) -> bool:
     "Continue from the checkpoint at `path` when it has the same training math and recipe; False (and why) when not."
     path = Path(path)
     if not path.exists(): return False
-    state = load_checkpoint(path, map_location=self.device)  # data only: a crafted pickle is refused
+    state = load_checkpoint(path)  # data only (a crafted pickle is refused), on the CPU: load_state_dict moves it, the RNG state stays there
     recipe = state.get("recipe", state.get("variant"))  # checkpoints written before the recipe had one name said "variant"
     differing = _differing_keys(training_math(state.get("params", {"train": {}})), training_math(self.params))
     if differing or recipe != self.recipe:
@@ -372,7 +370,7 @@ class LiveLog(Callback):
 
 # %% ../nbs/07_trainer.ipynb #03d781bb
 class Checkpoints(Callback):
-    "A checkpoint every `every` steps, at `last_step` and where `fit` stops (a short or interrupted run keeps its last step)."
+    "A checkpoint every `every` steps, at `last_step` and where `fit` stops (a short run, or one stopped by a deadline or a callback, keeps its last step; an exception passes through unsaved)."
     def __init__(self, path, every: int, last_step: int, keep_every: int = 0):
         self.path, self.every, self.last_step, self.keep_every, self.saved = Path(path), every, last_step, keep_every, None
 
@@ -406,11 +404,20 @@ def training_batches(params: dict, data_dir, rank: int = 0, world: int = 1) -> S
                              gain_db=t["gain_db"], preload=t["preload"])
     return StepBatches(dataset, t["batch_size"], params["seed"], rank, world)
 
+def _check_same_step(trainer: Trainer):
+    "Under DDP, stop with a clear error when the ranks resumed from different steps (a checkpoint that not every node sees)."
+    if trainer.world == 1: return
+    steps = torch.tensor([trainer.step, -trainer.step], device=trainer.device)
+    dist.all_reduce(steps, op=dist.ReduceOp.MAX)
+    if steps[0].item() != -steps[1].item():
+        raise RuntimeError(f"ranks resumed at steps {-steps[1].item()} to {steps[0].item()}: every node must see the same checkpoint.pt (put --out on a shared filesystem)")
+
 def train(params: dict, recipe: str, data_dir, out_dir, log_dir=None, progress: bool = True, stop_at: int | None = None) -> dict:
     "Train `recipe` to `train.steps` into `out_dir` (resuming when possible); {'step', 'skipped', 'resumed'}."
     t, out_dir = params["train"], Path(out_dir)
     trainer = Trainer(params, recipe)
     resumed = trainer.resume(out_dir / "checkpoint.pt")
+    _check_same_step(trainer)
     out_dir.mkdir(parents=True, exist_ok=True)
     batches = training_batches(params, data_dir, trainer.rank, trainer.world)
     callbacks = []

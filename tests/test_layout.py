@@ -63,4 +63,4 @@ def test_one_training_loop():
     for source in (offline, bench):
         assert "training_step(" not in source and "fit(" in source
         assert "default_rng" not in source and "percentile" not in source
-        assert not re.search(r"\b(trainer|arm|arms\[\w+\])\.(step|params|batch|generator)\s*=[^=]", source)
+        assert not re.search(r"\b(trainer|arm|probe|arms\[[^\]]+\]|by_name\[[^\]]+\])\.\w+(\[[^\]]*\])*\s*(=|\+=|\.update\()[^=]", source)

@@ -44,6 +44,7 @@ def test_offline_node_script_on_cpu(tmp_path):
     assert check_out_folder(out) == [] and len(names) <= OUT_LIMITS["files"]
     results = json.loads((out / "results.json").read_text())
     assert results["preset"] == "demo" and results["steps"] >= 4 and results["card"] == "cpu"
+    assert results["failure"] is None, results["failure"]
     assert set(results["summary"]) == {"sao", "full", "sao_aa"}
     for arm, checkpoints in results["summary"].items():
         assert set(checkpoints) == {"0", "0.25", "0.5", "1"}, checkpoints.keys()
@@ -51,6 +52,7 @@ def test_offline_node_script_on_cpu(tmp_path):
         assert (arm == "sao") == ("better_than_sao" not in checkpoints["1"])
     table = pd.read_csv(out / "per_file.csv")
     assert len(table[table.split == "test"]) == 3 * 4 * 2  # arms x checkpoints x clips
+    assert "error" not in table.columns and table.mel_distance.notna().all()   # every clip was scored
     assert "probe:" in (out / "log.txt").read_text()
 
     model = load_model(export_generator(out, "full", tmp_path / "model" / "full.pyt"))

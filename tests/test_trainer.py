@@ -104,6 +104,28 @@ def test_ddp_with_torchrun_on_cpu(toy_prepared, tmp_path):
     assert "trained to step 3" in done.stdout and done.stdout.count("trained to step") == 1  # rank 0 alone reports
 
 
+def test_two_nodes_over_loopback_train_as_one_world(toy_prepared, tmp_path):
+    # `torchrun --nnodes 2` with a c10d rendezvous endpoint, both "nodes" on this machine (gloo over loopback): the world
+    # is 2, rank 0 (on whichever node the rendezvous made it) alone writes the checkpoint and reports; the weights equal a
+    # one-node run with two processes, the same world
+    params = tiny_params(steps=3, checkpoint_every=100)
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(yaml.safe_dump(params))
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    train_args = ["-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full", "--data", str(toy_prepared)]
+    nodes = [subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc_per_node", "1",
+                               "--rdzv_backend", "c10d", "--rdzv_endpoint", "127.0.0.1:29541", "--rdzv_id", "ear_vae_test",
+                               *train_args, "--out", str(tmp_path / "two_nodes")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outputs = [node.communicate(timeout=600) for node in nodes]
+    assert all(node.returncode == 0 for node in nodes), [err[-2000:] for _, err in outputs]
+    assert sum(out.count("trained to step 3") for out, _ in outputs) == 1
+    one_node = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29543",
+                               *train_args, "--out", str(tmp_path / "one_node")], capture_output=True, text=True, env=env, timeout=600)
+    assert one_node.returncode == 0, one_node.stderr[-2000:]
+    _assert_same_weights(tmp_path / "two_nodes", tmp_path / "one_node")
+
+
 def _assert_same_weights(run_a, run_b):
     for a, b in zip(_weights(run_a)[:2], _weights(run_b)[:2]):
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

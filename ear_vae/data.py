@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'SPLITS', 'MANIFEST_FIELDS', 'SourceError', 'fetch_debian_package',
-           'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'prepare_corpus',
-           'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
+           'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'audio_fingerprint',
+           'prepare_corpus', 'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
 
 # %% ../nbs/06_data.ipynb #71778c12
 import csv
@@ -132,9 +132,14 @@ def read_track(path: Path, min_seconds: float) -> tuple[np.ndarray | None, int, 
 # %% ../nbs/06_data.ipynb #e3938e36
 MANIFEST_FIELDS = ("path", "duration", "split", "source", "original_rate", "original_channels")
 
+def audio_fingerprint(audio: np.ndarray, rate: int) -> str:
+    "SHA-1 of decoded audio [T, C] quantised to 16 bits, with its rate and channel count: equal for copies of one recording."
+    pcm = np.round(np.clip(audio, -1, 1) * 32767).astype("<i2")
+    return hashlib.sha1(f"{rate}:{audio.shape[1]}:".encode() + pcm.tobytes()).hexdigest()
+
 def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_fraction: float = 0.1,
                    test_fraction: float = 0.1, cache_dir=None, progress: bool = True) -> dict:
-    "Prepare every file of `sources` into `out_dir` (audio, manifest.csv, report.json); returns the report."
+    "Prepare every recording of `sources` into `out_dir` (audio, manifest.csv, report.json), copies merged; returns the report."
     out_dir = Path(out_dir)
     files = []
     for source in sources:
@@ -142,32 +147,54 @@ def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_
             files.append((_source_label(source, cache_dir), path, str(path.relative_to(_source_root(source, path, cache_dir)))))
     tmp = out_dir.with_name(f".{out_dir.name}.tmp")
     if tmp.exists(): shutil.rmtree(tmp)
-    rows, skipped = [], []
+    (tmp / "staged").mkdir(parents=True)
+    recordings, skipped, seen = {}, [], {}  # fingerprint -> {keys, paths, row}; real path -> fingerprint or skip reason
     for source, path, rel in tqdm(files, desc="prepare", unit="file", disable=not progress):
-        audio, rate, channels, reason = read_track(path, min_seconds)
-        if reason:
-            skipped.append({"file": str(path), "reason": reason}); continue
-        key = f"{source}/{rel}"
-        split = split_of(key, valid_fraction, test_fraction)
-        target = tmp / "audio" / split / f"{_track_id(key)}.flac"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sf.write(target, np.clip(audio, -1, 1), TARGET_RATE, subtype="PCM_24")
-        rows.append({"path": str(target.relative_to(tmp)), "duration": round(len(audio) / TARGET_RATE, 4), "split": split,
-                     "source": str(path), "original_rate": rate, "original_channels": channels})
-    if not rows:
-        if tmp.exists(): shutil.rmtree(tmp)
+        real = path.resolve()
+        if real not in seen: seen[real] = _stage(path, min_seconds, tmp / "staged", recordings)
+        if seen[real] is None or seen[real].startswith("skip:"):
+            skipped.append({"file": str(path), "reason": (seen[real] or "skip:")[5:]}); continue
+        recordings[seen[real]]["copies"].append((f"{source}/{rel}", str(path)))
+    if not recordings:
+        shutil.rmtree(tmp)
         raise SourceError(f"the corpus is empty: none of {len(files)} files from {sources} could be prepared "
                           f"(reasons: {sorted({s['reason'].split(':')[0] for s in skipped})})")
-    tmp.mkdir(parents=True, exist_ok=True)
+    rows, duplicates = _place_recordings(recordings, tmp, valid_fraction, test_fraction)
+    shutil.rmtree(tmp / "staged")
     with open(tmp / "manifest.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS); writer.writeheader(); writer.writerows(rows)
     report = {"sources": list(sources), "files_seen": len(files), "tracks_prepared": len(rows), "files_skipped": len(skipped),
+              "copies_merged": sum(len(g["copies"]) for g in duplicates),
               "splits": {s: {"tracks": sum(r["split"] == s for r in rows), "hours": round(sum(r["duration"] for r in rows if r["split"] == s) / 3600, 4)} for s in SPLITS},
-              "skipped": skipped}
+              "skipped": skipped, "duplicates": duplicates}
     write_json(tmp / "report.json", report)
     if out_dir.exists(): shutil.rmtree(out_dir)
     os.replace(tmp, out_dir)
     return report
+
+def _stage(path: Path, min_seconds: float, staged: Path, recordings: dict) -> str:
+    "Decode one real file; a new recording is written to `staged/<fingerprint>.flac`. Its fingerprint, or 'skip:<reason>'."
+    audio, rate, channels, reason = read_track(path, min_seconds)
+    if reason: return f"skip:{reason}"
+    fingerprint = audio_fingerprint(audio, TARGET_RATE)
+    if fingerprint not in recordings:
+        sf.write(staged / f"{fingerprint}.flac", np.clip(audio, -1, 1), TARGET_RATE, subtype="PCM_24")
+        recordings[fingerprint] = {"copies": [], "frames": len(audio), "original_rate": rate, "original_channels": channels}
+    return fingerprint
+
+def _place_recordings(recordings: dict, tmp: Path, valid_fraction: float, test_fraction: float) -> tuple[list, list]:
+    "Move each staged recording to `audio/<split>/<track id>.flac`, named and split by its smallest key; (manifest rows, merged groups)."
+    rows, duplicates = [], []
+    for fingerprint, rec in sorted(recordings.items(), key=lambda kv: min(kv[1]["copies"])):
+        (key, kept), *others = sorted(rec["copies"])
+        split = split_of(key, valid_fraction, test_fraction)
+        target = tmp / "audio" / split / f"{_track_id(key)}.flac"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp / "staged" / f"{fingerprint}.flac", target)
+        rows.append({"path": str(target.relative_to(tmp)), "duration": round(rec["frames"] / TARGET_RATE, 4), "split": split,
+                     "source": kept, "original_rate": rec["original_rate"], "original_channels": rec["original_channels"]})
+        if others: duplicates.append({"kept": kept, "copies": [p for _, p in others]})
+    return rows, duplicates
 
 def _source_root(source: str, path: Path, cache_dir) -> Path:
     "The folder file names of `source` are taken relative to (stable across machines)."

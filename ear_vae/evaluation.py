@@ -66,11 +66,11 @@ def load_model(checkpoint, device: str = "cpu", config: dict | None = None) -> E
     return model.to(device).eval()
 
 # %% ../nbs/08a_evaluation.ipynb #214c0347
-def reconstruct_file(model: EarVAE, in_path, out_path, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0) -> dict:
+def reconstruct_file(model: EarVAE, in_path, out_path, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0, batch_windows: int = 1) -> dict:
     "Reconstruct one audio file with `model`; returns what was done (seconds, notes)."
     audio, notes = load_audio(in_path)
     param = next(model.parameters())
-    y = model.reconstruct(audio.to(param.device), chunk_seconds=chunk_seconds, overlap_seconds=overlap_seconds).float().cpu()
+    y = model.reconstruct(audio.to(param.device), chunk_seconds=chunk_seconds, overlap_seconds=overlap_seconds, batch_windows=batch_windows).float().cpu()
     out_path = Path(out_path)
     subtype = "FLOAT" if out_path.suffix.lower() == ".wav" else None
     with atomic_path(out_path) as tmp:

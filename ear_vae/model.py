@@ -497,6 +497,13 @@ def signal_preserving_init(model: "EarVAE", residual_scale: float = 0.1, posteri
     return model
 
 # %% ../nbs/04_model.ipynb #e44f631e
+def _windows_through(model, x: torch.Tensor, starts: list, chunk: int, batch_windows: int):
+    "(index, start, reconstruction) of every window of `x`, `batch_windows` windows stacked into one batch per forward pass."
+    for first in range(0, len(starts), max(1, batch_windows)):
+        group = starts[first:first + max(1, batch_windows)]
+        ys = model.decode(model.encode(torch.cat([x[..., s:s + chunk] for s in group]), sample=False)).split(x.shape[0])
+        yield from ((first + k, s, y) for k, (s, y) in enumerate(zip(group, ys)))
+
 def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int, margin_out: int, dtype, device) -> torch.Tensor:
     w = torch.ones(length, dtype=dtype, device=device)
     if fade_in:
@@ -509,8 +516,9 @@ def _crossfade_weights(length: int, fade_in: int, fade_out: int, margin_in: int,
 
 @patch
 @torch.no_grad()
-def reconstruct(self: EarVAE, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0, sample_rate: int = 44100) -> torch.Tensor:
-    "Reconstruct audio [C, T] or [B, C, T] of any length in overlapping chunks (posterior mean latents)."
+def reconstruct(self: EarVAE, audio: torch.Tensor, chunk_seconds: float = 10.0, overlap_seconds: float = 1.0, sample_rate: int = 44100,
+                batch_windows: int = 1) -> torch.Tensor:
+    "Reconstruct audio [C, T] or [B, C, T] of any length in overlapping chunks (posterior mean latents), `batch_windows` chunks per forward pass."
     squeeze = audio.ndim == 2
     x = audio.unsqueeze(0) if squeeze else audio
     if x.ndim != 3 or x.shape[1] != self.io_channels: raise ValueError(f"expected audio [{self.io_channels}, T] or [B, {self.io_channels}, T], got {tuple(audio.shape)}")
@@ -527,8 +535,7 @@ def reconstruct(self: EarVAE, audio: torch.Tensor, chunk_seconds: float = 10.0, 
     hop = chunk - overlap
     starts = list(range(0, padded - chunk, hop)) + [padded - chunk]
     out = torch.zeros_like(x); norm = torch.zeros(padded, dtype=x.dtype, device=x.device)
-    for i, start in enumerate(starts):
-        y = self.decode(self.encode(x[..., start:start + chunk], sample=False))
+    for i, start, y in _windows_through(self, x, starts, chunk, batch_windows):
         prev_overlap = starts[i - 1] + chunk - start if i > 0 else 0
         next_overlap = start + chunk - starts[i + 1] if i + 1 < len(starts) else 0
         w = _crossfade_weights(chunk, prev_overlap // 2, next_overlap // 2, prev_overlap // 4, next_overlap // 4, x.dtype, x.device)

@@ -23,7 +23,7 @@ DEFAULT_PARAMS = {
     "data": {
         "sources": ["debian:drascula-music", "debian:singularity-music"],  # folders, globs, files or debian:<package>
         "min_seconds": 5.0,          # shorter files are skipped (and reported)
-        "valid_fraction": 0.1,       # of tracks, by a hash of the track name
+        "valid_fraction": 0.1,       # of recordings (copies merged), by a hash of the kept copy's name
         "test_fraction": 0.1,
     },
     "model": {

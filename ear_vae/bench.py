@@ -194,6 +194,16 @@ def _interleaved(run, baseline, repeats: int) -> tuple[float, float]:
             start = time.perf_counter(); fn(); times[fn].append(time.perf_counter() - start)
     return statistics.median(times[run]), statistics.median(times[baseline])
 
+def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, device: str, seconds: float, repeats: int, save):
+    "`batch` clips per forward pass (weight norm folded; bf16 on CUDA): real time per clip against one clip at a time, eager."
+    net, dtype = folded_weight_norm(model), (torch.bfloat16 if device == "cuda" else None)
+    one, many = _inference_run(model, x, None, device), _inference_run(net, x.repeat(batch, 1, 1), dtype, device)
+    y = many()[:1]
+    s, base = _interleaved(many, one, repeats)
+    result["inference"][f"batch_{batch}"] = {"seconds": s, "real_time_factor": batch * seconds / s, "speedup_vs_eager": batch * base / s,
+                                             "snr_db_vs_float32": _snr_db(one().float(), y.float()), "peak_memory_gib": _peak_gib(device)}
+    print(f"levers: inference batch_{batch}: {batch * seconds / s:.0f}x real time ({batch * base / s:.2f}x eager per clip)", flush=True); save()
+
 def _long_file_lever(result: dict, model: EarVAE, device: str, seconds: float, repeats: int, save):
     "A long file (6 chunks of `seconds`, 1 s overlaps) reconstructed with 4 windows per forward pass against one at a time."
     audio = 0.1 * torch.randn(2, int(6 * seconds * 44100), device=device, generator=torch.Generator(device).manual_seed(2))
@@ -218,7 +228,7 @@ def _compiled_generator(model: EarVAE) -> EarVAE:
 
 # %% ../nbs/10_bench.ipynb #c28e0d97
 def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.0, repeats: int = 3, budget: float = 240.0,
-                 out=None, training: bool = True) -> dict:
+                 out=None, training: bool = True, batch: int = 8) -> dict:
     "Every inference and training lever as a ratio against eager float32 (median of `repeats`), its SNR and peak memory; within `budget` seconds."
     deadline, out = time.time() + budget, Path(out) if out else None
     torch.manual_seed(0)
@@ -243,6 +253,7 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
                                      "snr_db_vs_float32": _snr_db(reference, y.float()), "peak_memory_gib": _peak_gib(device)}
         print(f"levers: inference {name}: {s:.3f} s ({result['inference'][name]['speedup_vs_eager']:.2f}x eager)", flush=True); save()
     _long_file_lever(result, model, device, seconds, repeats, save)
+    _batched_lever(result, model, x, batch, device, seconds, repeats, save)
     if training: _training_levers(result, device, preset, deadline, save)
     return result
 
@@ -282,11 +293,13 @@ def main(argv=None):
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only these benchmarks")
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None, help="levers: where to run them (default: cuda when available)")
     parser.add_argument("--budget", type=float, default=240.0, help="levers: seconds for all of them (default 240)")
+    parser.add_argument("--preset", default="demo", choices=sorted(PRESETS), help="levers: the model preset (default demo; paper for the GPU goals)")
+    parser.add_argument("--batch", type=int, default=8, help="levers: clips per forward pass of the batched-inference lever (default 8)")
     args = parser.parse_args(argv)
     names = args.only or [n for n in BENCHMARKS if n != "gpu" or torch.cuda.is_available()]
     for name in names:
         path = Path(args.out) if args.out.endswith(".json") and len(names) == 1 else Path(args.out) / f"bench_{name}.json"
-        if name == "levers": result = bench_levers(args.device or ("cuda" if torch.cuda.is_available() else "cpu"), budget=args.budget, out=path)
+        if name == "levers": result = bench_levers(args.device or ("cuda" if torch.cuda.is_available() else "cpu"), args.preset, budget=args.budget, out=path, batch=args.batch)
         else: result = BENCHMARKS[name]()
         write_json(path, result)
         print(f"{name}: wrote {path}")

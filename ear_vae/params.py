@@ -39,6 +39,7 @@ DEFAULT_PARAMS = {
         "lr_inv_gamma": 200000.0, "lr_power": 0.5,   # inverse decay (1 + step / inv_gamma)^-power (SAO's InverseLR)
         "grad_clip": 10.0,
         "disc_warmup_steps": 250,    # generator-only steps before the adversarial game starts
+        "warmstart_steps": 0,        # steps on the fast start (waveform L1 + log-mel, no adversary) before the recipe; 0: from scratch
         "ema_decay": 0.0,            # 0 = no EMA of the generator
         "silence_db": -50.0, "gain_db": None,   # crop re-draw threshold; optional gain augmentation [lo, hi] dB
         "checkpoint_every": 100, "validate_every": 50, "valid_batches": 2, "log_every": 10,
@@ -60,6 +61,7 @@ DEFAULT_PARAMS = {
     "loss": {
         "kl_weight": 1e-4, "adversarial_weight": 0.1, "feature_matching_weight": 5.0,   # SAO's weights
         "magnitude_weight": 1.0, "phase_weight": 0.5, "correlation_weight": 1.0,       # see 03_losses
+        "waveform_weight": 40.0, "mel_weight": 1.0,   # the warm start's terms (train.warmstart_steps): waveform L1, DAC's log-mel
         "phase_style": "authors",          # authors (released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted)
         "correlation_style": "authors_cross",  # authors_cross (L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)
         "weighting": "bs1770",             # K-weighting of every recipe but sao: bs1770 | authors (their FIR) | a_weighting
@@ -108,6 +110,7 @@ RULES = {
     "train.lr_inv_gamma": (_positive, "a positive number"), "train.lr_power": (lambda v: v >= 0, "a number >= 0"),
     "train.grad_clip": (_positive, "a positive number"),
     "train.disc_warmup_steps": (lambda v: v >= 0, "an integer >= 0"),
+    "train.warmstart_steps": (lambda v: v >= 0, "an integer >= 0 (0: no warm start)"),
     "train.ema_decay": (_fraction, "a number in [0, 1) (0 disables EMA)"),
     "train.gain_db": (lambda v: v is None or (len(v) == 2 and v[0] <= v[1]), "null or [low, high] in dB"),
     "train.checkpoint_every": (_positive, "a positive integer"), "train.validate_every": (_positive, "a positive integer"),

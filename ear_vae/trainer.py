@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from .data import SegmentDataset, StepBatches
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, load_checkpoint, write_json
-from .losses import RECIPES, ReconstructionLoss, training_loss
+from .losses import RECIPES, FastStartLoss, ReconstructionLoss, training_loss
 from .model import EarVAE, bias_parameters, set_fused_activation, signal_preserving_init
 from .params import validate_params
 
@@ -75,11 +75,12 @@ class Trainer:
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
         self.reconstruction = training_loss(recipe, p["loss"]).to(self.device)
+        self.fast_start = FastStartLoss(p["loss"]["waveform_weight"], p["loss"]["mel_weight"]).to(self.device) if t["warmstart_steps"] else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
+        self.step, self.skipped, self.nonfinite_run = 0, 0, 0
         self.opt_g, self.sched_g = _optimiser([q for q in self.generator.parameters() if q.requires_grad], t["gen_lr"], t)
         self.opt_d, self.sched_d = _optimiser(self.discriminator.parameters(), t["disc_lr"], t)
         if self.world > 1: self.generator, self.discriminator = DDP(self.generator), DDP(self.discriminator)
-        self.step, self.skipped, self.nonfinite_run = 0, 0, 0
 
     @property
     def inference_model(self) -> EarVAE:
@@ -104,13 +105,13 @@ def _autocast(trainer):
     return torch.autocast(trainer.device.type, dtype=torch.bfloat16, enabled=trainer.params["train"]["bf16"])
 
 @patch
-def generator_terms(self: Trainer, x: torch.Tensor, adversarial: bool) -> dict[str, torch.Tensor]:
-    "The generator's weighted loss terms on `x`: the recipe's reconstruction terms and KL, plus the adversarial and feature-matching terms."
+def generator_terms(self: Trainer, x: torch.Tensor, adversarial: bool, warm: bool = False) -> dict[str, torch.Tensor]:
+    "The generator's weighted terms on `x`: the recipe's reconstruction terms (the fast start's during the warm start) and KL, plus the adversarial pair."
     w, disc = self.params["loss"], unwrap(self.discriminator)
     with _autocast(self):
         x_hat, kl, _ = self.generator(x)
     x_hat = x_hat.float()
-    terms = {f"rec_{k}": v for k, v in self.reconstruction(x_hat, x)[1].items()}
+    terms = {f"fast_{k}": v for k, v in self.fast_start(x_hat, x)[1].items()} if warm else {f"rec_{k}": v for k, v in self.reconstruction(x_hat, x)[1].items()}
     terms["kl"] = w["kl_weight"] * kl.float()
     if adversarial:
         disc.requires_grad_(False)
@@ -139,9 +140,12 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     t, step = self.params["train"], self.step
     torch.manual_seed(step_seed(self.params["seed"], step, self.rank))
     x = x.to(self.device)
-    adversarial = step >= t["disc_warmup_steps"]
-    update_disc = adversarial and (step - t["disc_warmup_steps"]) % 2 == 1
-    terms = self.discriminator_terms(x) if update_disc else self.generator_terms(x, adversarial)
+    adversary_from = max(t["disc_warmup_steps"], t["warmstart_steps"])
+    adversarial = step >= adversary_from
+    update_disc = adversarial and (step - adversary_from) % 2 == 1
+    if update_disc:  # this update's lr: the schedule at the training step (its warm-up does not start again at its first update)
+        for group in self.opt_d.param_groups: group["lr"] = group["initial_lr"] * inverse_lr(step, t["lr_warmup"], t["lr_inv_gamma"], t["lr_power"])
+    terms = self.discriminator_terms(x) if update_disc else self.generator_terms(x, adversarial, warm=step < t["warmstart_steps"])
     model, opt, sched = (self.discriminator, self.opt_d, self.sched_d) if update_disc else (self.generator, self.opt_g, self.sched_g)
     loss = sum(terms.values())
     opt.zero_grad(set_to_none=True)
@@ -154,7 +158,8 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
         self._skip(step, values, terms); opt.zero_grad(set_to_none=True)
         return {}
     self.nonfinite_run = 0
-    opt.step(); sched.step()
+    opt.step()
+    if not update_disc: sched.step()  # the discriminator's lr is set from the step above
     if not update_disc and self.ema: self.ema.update_parameters(unwrap(self.generator))
     return values
 
@@ -358,7 +363,7 @@ class LiveLog(Callback):
         if step % self.log_every and step != self.last_step: return
         self.live.step = step  # the x axis of every curve is the training step
         for k, v in as_floats(self.last).items(): self.live.log_metric(f"train/{k}", v)
-        self.live.log_metric("train/lr_gen", arm.sched_g.get_last_lr()[0]); self.live.log_metric("train/lr_disc", arm.sched_d.get_last_lr()[0])
+        self.live.log_metric("train/lr_gen", arm.opt_g.param_groups[0]["lr"]); self.live.log_metric("train/lr_disc", arm.opt_d.param_groups[0]["lr"])
         self.live.log_metric("train/step_seconds", seconds); self.live.log_metric("train/skipped_steps", arm.skipped)
         if self.valid and (step % self.validate_every == 0 or step == self.last_step): self._validation(arm)
         self.live.next_step()

@@ -169,12 +169,12 @@ def _peak_gib(device: str):
     return torch.cuda.max_memory_allocated() / 2 ** 30 if device == "cuda" else None
 
 def _inference_levers(model: EarVAE, device: str) -> dict:
-    "name -> (model to run, autocast dtype or None, compiles?) for every inference lever on `device`."
-    fused = set_fused_activation(copy.deepcopy(model))
-    levers = {"eager": (model, None, False), "fused_activation": (fused, None, True), "folded_weight_norm": (folded_weight_norm(model), None, False),
-              "bf16_autocast": (model, torch.bfloat16, False), "fused_and_folded": (folded_weight_norm(fused), None, True),
-              "compiled_generator": (_compiled_generator(model), None, True)}
-    if device == "cuda": levers["fused_folded_bf16"] = (folded_weight_norm(fused), torch.bfloat16, True)
+    "name -> (a function making the model to run, autocast dtype or None, compiles?) for every inference lever on `device`."
+    fused = lambda: set_fused_activation(copy.deepcopy(model))
+    levers = {"eager": (lambda: model, None, False), "fused_activation": (fused, None, True),
+              "folded_weight_norm": (lambda: folded_weight_norm(model), None, False), "bf16_autocast": (lambda: model, torch.bfloat16, False),
+              "fused_and_folded": (lambda: folded_weight_norm(fused()), None, True), "compiled_generator": (lambda: _compiled_generator(model), None, True)}
+    if device == "cuda": levers["fused_folded_bf16"] = (lambda: folded_weight_norm(fused()), torch.bfloat16, True)
     return levers
 
 def _inference_run(net: EarVAE, x: torch.Tensor, dtype, device: str):
@@ -197,6 +197,7 @@ def _interleaved(run, baseline, repeats: int) -> tuple[float, float]:
 def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, device: str, seconds: float, repeats: int, save):
     "`batch` clips per forward pass (weight norm folded; bf16 on CUDA): real time per clip against one clip at a time, eager."
     net, dtype = folded_weight_norm(model), (torch.bfloat16 if device == "cuda" else None)
+    if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
     one, many = _inference_run(model, x, None, device), _inference_run(net, x.repeat(batch, 1, 1), dtype, device)
     y = many()[:1]
     s, base = _interleaved(many, one, repeats)
@@ -213,6 +214,7 @@ def _long_file_lever(result: dict, model: EarVAE, device: str, seconds: float, r
             if device == "cuda": torch.cuda.synchronize()
             return y
         return go
+    if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
     one, four = run(1), run(4)
     reference, y = one(), four()
     s, base = _interleaved(four, one, repeats)
@@ -240,11 +242,12 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
         if out: write_json(out, result)
     eager_run = _inference_run(model, x, None, device)
     reference = eager_run().float()
-    for name, (net, dtype, compiles) in _inference_levers(model, device).items():
+    for name, (make, dtype, compiles) in _inference_levers(model, device).items():
         left = deadline - time.time()
         if compiles and left < LEVER_MIN_SECONDS[device]:
             result["skipped"][f"inference/{name}"] = f"its compilation needs ~{LEVER_MIN_SECONDS[device]:.0f} s, {max(left, 0):.0f} s of the budget left"; save(); continue
-        if device == "cuda": torch.cuda.reset_peak_memory_stats()
+        net = make()  # one lever's model at a time: the peak memory is its own
+        if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
         torch.backends.cudnn.benchmark = device == "cuda"
         run = _inference_run(net, x, dtype, device)
         start = time.perf_counter(); y = run(); first = time.perf_counter() - start   # warm-up (compiles)
@@ -252,6 +255,7 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
         result["inference"][name] = {"seconds": s, "first_call_seconds": first, "real_time_factor": seconds / s, "speedup_vs_eager": eager / s,
                                      "snr_db_vs_float32": _snr_db(reference, y.float()), "peak_memory_gib": _peak_gib(device)}
         print(f"levers: inference {name}: {s:.3f} s ({result['inference'][name]['speedup_vs_eager']:.2f}x eager)", flush=True); save()
+        del net, run  # free this lever's copy before the next
     _long_file_lever(result, model, device, seconds, repeats, save)
     _batched_lever(result, model, x, batch, device, seconds, repeats, save)
     if training: _training_levers(result, device, preset, deadline, save)

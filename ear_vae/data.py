@@ -159,7 +159,7 @@ def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_
         shutil.rmtree(tmp)
         raise SourceError(f"the corpus is empty: none of {len(files)} files from {sources} could be prepared "
                           f"(reasons: {sorted({s['reason'].split(':')[0] for s in skipped})})")
-    rows, duplicates = _place_recordings(recordings, tmp, valid_fraction, test_fraction)
+    rows, duplicates = _place_recordings(recordings, tmp, valid_fraction, test_fraction, min_seconds)
     shutil.rmtree(tmp / "staged")
     with open(tmp / "manifest.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS); writer.writeheader(); writer.writerows(rows)
@@ -179,10 +179,10 @@ def _stage(path: Path, min_seconds: float, staged: Path, recordings: dict) -> st
     fingerprint = audio_fingerprint(audio, TARGET_RATE)
     if fingerprint not in recordings:
         sf.write(staged / f"{fingerprint}.flac", np.clip(audio, -1, 1), TARGET_RATE, subtype="PCM_24")
-        recordings[fingerprint] = {"copies": [], "frames": len(audio), "original_rate": rate, "original_channels": channels}
+        recordings[fingerprint] = {"copies": [], "frames": len(audio), "original_rate": rate, "original_channels": channels, "decoded_from": path.resolve()}
     return fingerprint
 
-def _place_recordings(recordings: dict, tmp: Path, valid_fraction: float, test_fraction: float) -> tuple[list, list]:
+def _place_recordings(recordings: dict, tmp: Path, valid_fraction: float, test_fraction: float, min_seconds: float) -> tuple[list, list]:
     "Move each staged recording to `audio/<split>/<track id>.flac`, named and split by its smallest key; (manifest rows, merged groups)."
     rows, duplicates = [], []
     for fingerprint, rec in sorted(recordings.items(), key=lambda kv: min(kv[1]["copies"])):
@@ -190,7 +190,11 @@ def _place_recordings(recordings: dict, tmp: Path, valid_fraction: float, test_f
         split = split_of(key, valid_fraction, test_fraction)
         target = tmp / "audio" / split / f"{_track_id(key)}.flac"
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp / "staged" / f"{fingerprint}.flac", target)
+        if Path(kept).resolve() == rec["decoded_from"]: os.replace(tmp / "staged" / f"{fingerprint}.flac", target)
+        else:  # equal at 16 bits but found first under another name (e.g. a 24-bit master and its 16-bit copy): the kept copy's own audio
+            audio, rate, channels, _ = read_track(Path(kept), min_seconds)
+            sf.write(target, np.clip(audio, -1, 1), TARGET_RATE, subtype="PCM_24")
+            rec.update(frames=len(audio), original_rate=rate, original_channels=channels)
         rows.append({"path": str(target.relative_to(tmp)), "duration": round(rec["frames"] / TARGET_RATE, 4), "split": split,
                      "source": kept, "original_rate": rec["original_rate"], "original_channels": rec["original_channels"]})
         if others: duplicates.append({"kept": kept, "copies": [p for _, p in others]})

@@ -53,8 +53,9 @@ def load_checkpoint(path, map_location="cpu"):
     try:
         with torch.serialization.safe_globals(numpy_data): return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
-        refused = re.search(r"unsupported GLOBAL (\S+)|Unsupported class (\S+)", str(e))
+        refused = re.search(r"unsupported global:?(?: GLOBAL)? (\S+)|unsupported class (\S+)", str(e), re.IGNORECASE)
         if refused: raise ValueError(f"{path}: refused: it is not a checkpoint of plain data (loading it would call {refused.group(1) or refused.group(2)}); nothing in it was run") from None
-        raise ValueError(f"{path}: not a readable PyTorch checkpoint ({[l for l in str(e).splitlines() if l.strip()][-2].strip()[:80]})") from None
+        lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+        raise ValueError(f"{path}: not a readable PyTorch checkpoint ({(lines[-2] if len(lines) > 1 else lines[0] if lines else 'UnpicklingError')[:80]})") from None
     except Exception as e:
         raise ValueError(f"{path}: not a readable PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''})") from None

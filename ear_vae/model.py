@@ -128,6 +128,7 @@ class _FusedSnakeBetaFunction(torch.autograd.Function):
         return _compiled(_snake_forward, x)(*_dynamic(x, alpha, beta))
 
     @staticmethod
+    @torch.autograd.function.once_differentiable  # the compiled backward is not itself differentiable
     def backward(ctx, grad):
         x, alpha, beta = ctx.saved_tensors
         return _compiled(_snake_backward, x)(*_dynamic(x, grad.contiguous(), alpha, beta))

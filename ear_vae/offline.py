@@ -51,13 +51,13 @@ def node_params(params: dict, device: str) -> dict:
                       segment_samples=o["segment_samples"])
     return p
 
-def build_arms(params: dict, steps: int, disc_warmup: int) -> list[Trainer]:
-    "One `Trainer` per arm of `offline.arms` (its name, recipe and seed), for `steps` steps with the discriminator from `disc_warmup`."
+def build_arms(params: dict, steps: int, disc_warmup: int, warmstart: int | None = None) -> list[Trainer]:
+    "One `Trainer` per arm of `offline.arms` (its name, recipe and seed), for `steps` steps, the discriminator from `disc_warmup` (and `warmstart` fast-start steps)."
     arms = []
     for arm in params["offline"]["arms"]:
         p = copy.deepcopy(params)
         p["seed"] = arm["seed"]
-        p["train"].update(steps=max(steps, 1), disc_warmup_steps=disc_warmup)
+        p["train"].update(steps=max(steps, 1), disc_warmup_steps=disc_warmup, **({} if warmstart is None else {"warmstart_steps": warmstart}))
         arms.append(Trainer(p, arm["recipe"], arm["name"]))
     return arms
 
@@ -229,7 +229,7 @@ def weights_that_fit(arms: list, wanted, out, part_mib: float = 15.0) -> list[st
 
 def _probe(params: dict, batches: StepBatches, scorer: ClipScorer, max_seconds: float) -> tuple[list[float], float, float, float]:
     "Throwaway arms: scored at step 0 (their weights are the real arms' initial ones), then timed; (fingerprints, reconstruction s, scoring s, s per step)."
-    probe = build_arms(params, steps=10 ** 6, disc_warmup=2)
+    probe = build_arms(params, steps=10 ** 6, disc_warmup=2, warmstart=0)  # time the adversarial steps, the dearest
     fingerprints = [_fingerprint(arm) for arm in probe]
     rec_seconds = scorer.evaluate(probe, 0.0)
     score_seconds = scorer.gather()
@@ -261,7 +261,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict) -> dict:
         available = deadline - time.time() - reserve - 2 * rec_seconds
         steps = int(available / seconds_per_step) // 4 * 4
         if steps < 4: steps = 0; _log(f"no time left to train ({available:.0f} s after the probe and the first evaluation): step 0 only")
-        disc_warmup = int(steps * o["disc_warmup_fraction"])
+        disc_warmup = max(int(steps * o["disc_warmup_fraction"]), params["train"]["warmstart_steps"])  # the adversary waits for the warm start
         arms = build_arms(params, steps, disc_warmup)
         if [_fingerprint(arm) for arm in arms] != fingerprints: raise RuntimeError("the arms' initial weights differ from the probe's: the step-0 scores would not be theirs")
         weights_of = weights_that_fit(arms, o["keep_weights"], out)

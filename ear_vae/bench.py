@@ -55,13 +55,18 @@ def bench_losses(batch: int = 4, length: int = 65536, repeats: int = 7, seed: in
             "median_seconds": medians, "ratio_to_sao": {r: medians[r] / medians["sao"] for r in medians}}
 
 # %% ../nbs/10_bench.ipynb #e3f63cac
+def _inference_run(net: EarVAE, x: torch.Tensor, dtype, device: str):
+    "A function that encodes and decodes `x` with `net` (under autocast to `dtype` when given), synchronised."
+    def run():
+        with torch.inference_mode(), torch.autocast(device, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+            y = net.decode(net.encode(x, sample=False))
+        if device == "cuda": torch.cuda.synchronize()
+        return y
+    return run
+
 def _time_reconstruction(model: EarVAE, seconds: float, device: str, repeats: int, autocast_dtype=None) -> float:
     x = 0.1 * torch.randn(1, 2, int(seconds * 44100) // model.downsampling_ratio * model.downsampling_ratio, device=device)
-    def run():
-        with torch.inference_mode(), torch.autocast(device.split(":")[0], dtype=autocast_dtype, enabled=autocast_dtype is not None):
-            model.decode(model.encode(x, sample=False))
-        if device.startswith("cuda"): torch.cuda.synchronize()
-    return median_seconds(run, repeats=repeats, warmup=1)
+    return median_seconds(_inference_run(model, x, autocast_dtype, device), repeats=repeats, warmup=1)
 
 def bench_model(seconds: float = 10.0, presets=("demo", "small", "paper"), cpu_repeats: int = 2) -> dict:
     "Parameter counts of all presets; encode+decode real-time factors on the CPU (and the GPU when present); saved-activation memory of `small`."
@@ -176,15 +181,6 @@ def _inference_levers(model: EarVAE, device: str) -> dict:
               "fused_and_folded": (lambda: folded_weight_norm(fused()), None, True), "compiled_generator": (lambda: _compiled_generator(model), None, True)}
     if device == "cuda": levers["fused_folded_bf16"] = (lambda: folded_weight_norm(fused()), torch.bfloat16, True)
     return levers
-
-def _inference_run(net: EarVAE, x: torch.Tensor, dtype, device: str):
-    "A function that encodes and decodes `x` with `net` (under autocast to `dtype` when given), synchronised."
-    def run():
-        with torch.inference_mode(), torch.autocast(device, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            y = net.decode(net.encode(x, sample=False))
-        if device == "cuda": torch.cuda.synchronize()
-        return y
-    return run
 
 def _interleaved(run, baseline, repeats: int) -> tuple[float, float]:
     "Median seconds of `run` and of `baseline`, timed alternately (a ratio measured in one stretch of a noisy machine)."

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['OUTPUT_SUFFIXES', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS', 'REPORT_NOTEBOOK', 'EXPECTED_ERRORS', 'package_version',
-           'apply_overrides', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'reconstruction_jobs', 'cmd_reconstruct',
-           'check_evaluation_inputs', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model', 'cmd_codecs', 'cmd_report',
-           'cmd_thd', 'cmd_bench', 'build_parser', 'main']
+           'apply_overrides', 'cmd_fetch', 'cmd_prepare', 'cmd_train', 'cmd_warmstart', 'reconstruction_jobs',
+           'cmd_reconstruct', 'check_evaluation_inputs', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model',
+           'cmd_codecs', 'cmd_control', 'cmd_report', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c096a682
 import argparse
@@ -71,12 +71,22 @@ def cmd_prepare(args):
     print(f"prepared {report['tracks_prepared']} recordings from {report['files_seen']} files ({splits}); {report['copies_merged']} copies merged, "
           f"{report['files_skipped']} files skipped; see {args.out}/report.json")
 
+def _training_params(args) -> dict:
+    return apply_overrides(load_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
+
 def cmd_train(args):
     from ear_vae.trainer import train
-    params = apply_overrides(load_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
-    result = train(params, args.recipe, args.data, args.out, log_dir=args.log_dir)
+    result = train(_training_params(args), args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=args.warmstart)
     if int(os.environ.get("RANK", "0")) == 0:
-        print(f"{args.recipe}: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps)")
+        start = "resumed" if result["resumed"] else f"from the warm start {args.warmstart}" if result["warm_started"] else "from scratch"
+        print(f"{args.recipe}: trained to step {result['step']} ({start}, {result['skipped']} skipped steps)")
+
+def cmd_warmstart(args):
+    from ear_vae.trainer import train
+    result = train(_training_params(args), None, args.data, args.out, log_dir=args.log_dir)
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"warm start: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps); "
+              f"continue a recipe from it with `ear-vae train --warmstart {Path(args.out) / 'checkpoint.pt'}`")
 
 def _device(preference: str) -> str:
     import torch
@@ -191,6 +201,11 @@ def cmd_codecs(args):
     for codec, m in evaluate_codecs(args.clips, args.out).items():
         print(f"{codec}: mel {m['mel_distance']:.3f}, SI-SDR {m['si_sdr']:.2f} dB")
 
+def cmd_control(args):
+    from ear_vae.evaluation import evaluate_control
+    m = evaluate_control(args.clips, args.out, seed=args.seed)
+    print(f"random-phase control: mel {m['mel_distance']:.3f}, SI-SDR {m['si_sdr']:.2f} dB, ICPC {100 * m['icpc']:.1f} %, CCPC {100 * m['ccpc']:.1f} %")
+
 REPORT_NOTEBOOK = "nbs/reports/ablation.ipynb"  # relative to the repository root, where dvc runs stages
 
 def cmd_report(args):
@@ -248,6 +263,14 @@ def _subcommand(sub, name: str, help: str, func, examples: list[str], descriptio
 def _params_argument(p):
     p.add_argument("--params", default="params.yaml", help="the pipeline's parameter file (validated before any work)")
 
+def _training_arguments(p, out_help: str):
+    p.add_argument("--data", default="data/prepared", help="the prepared corpus")
+    p.add_argument("--out", required=True, help=out_help)
+    p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)")
+    p.add_argument("--seed", type=int, default=None, help="training seed (default: params.yaml's seed; the pipeline passes each of its seeds)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=None,
+                   help="override a parameter of params.yaml (dotted key, YAML value), repeatable, validated like the file")
+
 def build_parser() -> argparse.ArgumentParser:
     from ear_vae.losses import RECIPES
     parser = argparse.ArgumentParser(prog="ear-vae", formatter_class=_HelpFormatter,
@@ -273,12 +296,15 @@ def build_parser() -> argparse.ArgumentParser:
                      "torchrun --nproc_per_node 8 -m ear_vae.cli train --recipe full --out models/full"])
     _params_argument(p)
     p.add_argument("--recipe", "--variant", dest="recipe", required=True, choices=list(RECIPES), help="the loss recipe (nbs/03_losses.ipynb); --variant is its older name")
-    p.add_argument("--data", default="data/prepared", help="the prepared corpus")
-    p.add_argument("--out", required=True, help="run folder: checkpoint.pt, model.pyt (exported generator), model_config.json")
-    p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)")
-    p.add_argument("--seed", type=int, default=None, help="training seed (default: params.yaml's seed; the pipeline passes each of its seeds)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=None,
-                   help="override a parameter of params.yaml (dotted key, YAML value), repeatable, validated like the file")
+    _training_arguments(p, "run folder: checkpoint.pt, model.pyt (exported generator), model_config.json")
+    p.add_argument("--warmstart", default=None, metavar="CHECKPOINT",
+                   help="start from this shared warm start (`ear-vae warmstart` at the same seed and params) unless OUT/checkpoint.pt resumes")
+
+    p = _subcommand(sub, "warmstart", "train the shared warm start of one seed (train.warmstart_steps of the fast terms, no recipe, no adversary)", cmd_warmstart,
+                    ["ear-vae warmstart --seed 0 --out models/warmstart/seed0",
+                     "ear-vae train --recipe full --seed 0 --warmstart models/warmstart/seed0/checkpoint.pt --out models/full/seed0"])
+    _params_argument(p)
+    _training_arguments(p, "run folder: checkpoint.pt (every recipe at this seed continues from it)")
 
     p = _subcommand(sub, "reconstruct", "encode and decode audio with a model: a file, or every audio file of a folder", cmd_reconstruct,
                     ["ear-vae reconstruct song.mp3 song_vae.wav --checkpoint models/full/seed0/model.pyt",
@@ -315,6 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
                     ["ear-vae codecs --clips data/test_clips --out eval/codecs"])
     _params_argument(p); p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/codecs", help="one folder per codec")
 
+    p = _subcommand(sub, "control", "score the random-phase control on the test clips: chance for ICPC/CCPC/SI-SDR, an oracle for Mel/STFT (pipeline stage)",
+                    cmd_control, ["ear-vae control --clips data/test_clips --out eval/control/random_phase"])
+    p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/control/random_phase", help="per_file.csv and metrics.json")
+    p.add_argument("--seed", type=int, default=0, help="the phase draw of the first clip (the next clips: seed + 1, ...)")
+
     p = _subcommand(sub, "report", "execute the ablation report notebook with papermill and write the listening page (pipeline stage)", cmd_report, ["ear-vae report"])
     _params_argument(p); p.add_argument("--eval-dir", default="eval", help="evaluation results (<variant>/seed<N>/per_file.csv, codecs/)")
     p.add_argument("--logs-dir", default="logs/train", help="training logs (<variant>/seed<N>/plots)")
@@ -347,8 +378,8 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except KeyboardInterrupt:
-        print("ear-vae: interrupted", file=sys.stderr); return 130
+    except KeyboardInterrupt as e:
+        print(f"ear-vae {args.command}: interrupted" + (f": {e}" if str(e) else ""), file=sys.stderr); return 130
     except EXPECTED_ERRORS as e:
         if os.environ.get("EAR_VAE_DEBUG", "0") not in ("", "0"): raise  # the whole traceback, for a bug report
         message = str(e).splitlines()[0] if str(e) else type(e).__name__

@@ -5,14 +5,17 @@
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError', 'setup_device', 'unwrap',
            'Trainer', 'as_floats', 'training_math', 'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive',
-           'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar', 'training_batches', 'train', 'tiny_params',
-           'write_toy_corpus']
+           'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar', 'StopOnSignal', 'training_batches', 'train',
+           'tiny_params', 'write_toy_corpus']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import json
 import os
 import random
 import shutil
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 import numpy as np
@@ -63,10 +66,10 @@ def _barrier(world: int):
 
 # %% ../nbs/07_trainer.ipynb #fb0a9bc4
 class Trainer:
-    "One arm's training state and its step: networks, optimisers, schedules, the recipe's loss, the yardstick, EMA; no data."
-    def __init__(self, params: dict, recipe: str, name: str | None = None):
-        if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-        self.params, self.recipe, self.name = params, recipe, name or recipe
+    "One arm's training state and its step: networks, optimisers, schedules, the recipe's loss, the yardstick, EMA; no data. `recipe=None`: the shared warm start alone (steps before `train.warmstart_steps` only)."
+    def __init__(self, params: dict, recipe: str | None, name: str | None = None):
+        if recipe is not None and recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
+        self.params, self.recipe, self.name = params, recipe, name or recipe or "warmstart"
         p, t = params, params["train"]
         self.rank, self.world, self.device = setup_device(t["device"])
         torch.manual_seed(p["seed"])
@@ -74,7 +77,7 @@ class Trainer:
         self.discriminator = MultiResolutionSTFTDiscriminator(p["discriminator"]["n_ffts"], filters=p["discriminator"]["filters"]).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
-        self.reconstruction = training_loss(recipe, p["loss"]).to(self.device)
+        self.reconstruction = training_loss(recipe, p["loss"]).to(self.device) if recipe else None
         self.fast_start = FastStartLoss(p["loss"]["waveform_weight"], p["loss"]["mel_weight"]).to(self.device) if t["warmstart_steps"] else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
         self.step, self.skipped, self.nonfinite_run = 0, 0, 0
@@ -140,6 +143,8 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     t, step = self.params["train"], self.step
     torch.manual_seed(step_seed(self.params["seed"], step, self.rank))
     x = x.to(self.device)
+    if self.recipe is None and step >= t["warmstart_steps"]:
+        raise RuntimeError(f"step {step}: the warm start (no recipe) trains only the first train.warmstart_steps = {t['warmstart_steps']} steps")
     adversary_from = max(t["disc_warmup_steps"], t["warmstart_steps"])
     adversarial = step >= adversary_from
     update_disc = adversarial and (step - adversary_from) % 2 == 1
@@ -240,12 +245,31 @@ def resume(self: Trainer, path) -> bool:
             why = f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})"
             print(f"{path}: written with {why}; starting afresh")
         return False
+    self._load_state(state)
+    return True
+
+@patch
+def start_from_warmstart(self: Trainer, path):
+    "Start from the shared warm start at `path` (`train(params, None, ...)` at this seed and these params): its whole state, then this trainer's recipe."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` at this seed first)")
+    state = load_checkpoint(path)
+    if state.get("recipe", state.get("variant")) is not None:
+        raise ValueError(f"{path}: not a warm start (a run of recipe {state.get('recipe', state.get('variant'))!r})")
+    differing = _differing_keys(training_math(state["params"]), training_math(self.params))
+    if differing: raise ValueError(f"{path}: the warm start was trained with other params ({', '.join(differing[:5])}); run it again")
+    if state["step"] != self.params["train"]["warmstart_steps"]:
+        raise ValueError(f"{path}: the warm start stopped at step {state['step']}, not at train.warmstart_steps = {self.params['train']['warmstart_steps']}; finish it first")
+    self._load_state(state)
+
+@patch
+def _load_state(self: Trainer, state: dict):
+    "Load a checkpoint's networks, EMA, optimisers, schedules, step, skip count and RNG state."
     unwrap(self.generator).load_state_dict(state["generator"]); unwrap(self.discriminator).load_state_dict(state["discriminator"])
     if self.ema: self.ema.load_state_dict(state["ema"])
     for name in ("opt_g", "opt_d", "sched_g", "sched_d"): getattr(self, name).load_state_dict(state[name])
     self.step, self.skipped = state["step"], state["skipped"]
     _set_rng_state(state["rng"])
-    return True
 
 @patch
 def export(self: Trainer, path):
@@ -301,17 +325,19 @@ def validation_batches(params: dict, data_dir, device="cpu") -> list[torch.Tenso
 @patch
 @torch.no_grad()
 def validate(self: Trainer, batches) -> dict[str, float]:
-    "The recipe's own loss terms and total, and the common yardsticks `mel_distance` and `sao_loss`, averaged over `batches`."
+    "The recipe's own loss terms and total (the warm start's: the fast terms), and the common yardsticks `mel_distance` and `sao_loss`, averaged over `batches`."
     from ear_vae.metrics import mel_distance
     model = self.inference_model.eval()
     sums: dict[str, float] = {}
     for x in batches:
         with _autocast(self):
             x_hat = model.decode(model.encode(x, sample=False)).float()
-        total, terms = self.reconstruction(x_hat, x)
+        own = self.reconstruction if self.recipe else self.fast_start  # the warm start's own loss: the fast terms (none when it has no steps)
+        total, terms = own(x_hat, x) if own is not None else (None, {})
         yardsticks = {"sao_loss": self.yardstick(x_hat, x)[0],
                       "mel_distance": np.mean([mel_distance(e, r) for e, r in zip(x_hat.cpu(), x.cpu())])}
-        for k, v in {"total": total, **terms, **yardsticks}.items(): sums[k] = sums.get(k, 0.0) + float(v) / len(batches)
+        values = ({"total": total, **terms} if own is not None else {}) | yardsticks
+        for k, v in values.items(): sums[k] = sums.get(k, 0.0) + float(v) / len(batches)
     model.train()
     return sums
 
@@ -354,8 +380,8 @@ class LiveLog(Callback):
         self.validate_first, self.last = validate_first, {}
 
     def on_fit_start(self, arms):
-        if self.validate_first and self.valid:  # the untrained model's values, at step 0
-            self.live.step = 0; self._validation(arms[0]); self.live.next_step()
+        if self.validate_first and self.valid:  # the starting model's values: the untrained one at step 0, a warm start's at its last step
+            self.live.step = arms[0].step; self._validation(arms[0]); self.live.next_step()
 
     def on_step_end(self, arms, logged, seconds):
         arm, step = arms[0], arms[0].step
@@ -401,6 +427,21 @@ class ProgressBar(Callback):
             self.bar.set_postfix(loss=f"{logged[arms[0].name]['gen_total'].item():.3f}")
     def on_fit_end(self, arms, reason): self.bar.close()
 
+class StopOnSignal(Callback):
+    "Ctrl-C or SIGTERM (one process, main thread) ends `fit` after the current step, so `Checkpoints` saves it; a second signal stops at once."
+    def __init__(self): self.requested, self.previous = None, {}
+    def on_fit_start(self, arms):
+        if threading.current_thread() is not threading.main_thread(): return  # signal handlers live in the main thread only
+        for sig in (signal.SIGINT, signal.SIGTERM): self.previous[sig] = signal.signal(sig, self._request)
+    def _request(self, signum, frame):
+        if self.requested: raise KeyboardInterrupt(f"{self.requested} twice: stopped at once, without a checkpoint of this step")
+        self.requested = signal.Signals(signum).name
+        print(f"\n{self.requested}: finishing this step and saving its checkpoint (send it again to stop at once)", file=sys.stderr, flush=True)
+    def on_step_end(self, arms, logged, seconds): return self.requested is not None
+    def on_fit_end(self, arms, reason):
+        for sig, handler in self.previous.items(): signal.signal(sig, handler)
+        self.previous = {}
+
 # %% ../nbs/07_trainer.ipynb #b8116dce
 def training_batches(params: dict, data_dir, rank: int = 0, world: int = 1) -> StepBatches:
     "The step-keyed batches of the training split for `params` (rank `rank` of `world`)."
@@ -417,11 +458,16 @@ def _check_same_step(trainer: Trainer):
     if steps[0].item() != -steps[1].item():
         raise RuntimeError(f"ranks resumed at steps {-steps[1].item()} to {steps[0].item()}: every node must see the same checkpoint.pt (put --out on a shared filesystem)")
 
-def train(params: dict, recipe: str, data_dir, out_dir, log_dir=None, progress: bool = True, stop_at: int | None = None) -> dict:
-    "Train `recipe` to `train.steps` into `out_dir` (resuming when possible); {'step', 'skipped', 'resumed'}."
+def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, progress: bool = True, stop_at: int | None = None,
+          warmstart=None) -> dict:
+    """Train `recipe` to `train.steps` into `out_dir`, resuming when possible, else from the warm-start checkpoint `warmstart`
+    when given; `recipe=None` trains the shared warm start alone (to `train.warmstart_steps`). {'step', 'skipped', 'resumed', 'warm_started'}."""
     t, out_dir = params["train"], Path(out_dir)
+    last = t["steps"] if recipe else t["warmstart_steps"]
     trainer = Trainer(params, recipe)
     resumed = trainer.resume(out_dir / "checkpoint.pt")
+    warm_started = not resumed and warmstart is not None
+    if warm_started: trainer.start_from_warmstart(warmstart)
     _check_same_step(trainer)
     out_dir.mkdir(parents=True, exist_ok=True)
     batches = training_batches(params, data_dir, trainer.rank, trainer.world)
@@ -429,14 +475,21 @@ def train(params: dict, recipe: str, data_dir, out_dir, log_dir=None, progress: 
     if trainer.rank == 0:
         live = live_logger(Path(log_dir) if log_dir else out_dir / "dvclive", resumed)
         if resumed and isinstance(live, JsonLive): live.forget_after(trainer.step)
-        callbacks.append(LiveLog(live, t["log_every"], t["steps"], validation_batches(params, data_dir, trainer.device),
+        callbacks.append(LiveLog(live, t["log_every"], last, validation_batches(params, data_dir, trainer.device),
                                  t["validate_every"], validate_first=not resumed))
-        if progress: callbacks.append(ProgressBar(t["steps"], f"train {recipe}", t["log_every"]))
-    callbacks.append(Checkpoints(out_dir / "checkpoint.pt", t["checkpoint_every"], t["steps"], t["keep_every"]))
-    stop = t["steps"] if stop_at is None else min(stop_at, t["steps"])
+        if progress: callbacks.append(ProgressBar(last, f"train {recipe or 'warm start'}", t["log_every"]))
+    callbacks.append(Checkpoints(out_dir / "checkpoint.pt", t["checkpoint_every"], last, t["keep_every"]))
+    interrupt = StopOnSignal()
+    if trainer.world == 1: callbacks.append(interrupt)  # under DDP the ranks must stop at one step: torchrun's signal ends them all
+    stop = last if stop_at is None else min(stop_at, last)
+    if trainer.rank == 0 and progress:
+        start = "resuming" if resumed else "continuing the warm start" if warm_started else "starting"
+        tqdm.write(f"{trainer.name}: {start} at step {trainer.step} of {last} on {trainer.device}; the first step is the slowest"
+                   + (" (it compiles the fused Snake-beta)" if t["fused_activation"] else "") + f"; a checkpoint every {t['checkpoint_every']} steps and at Ctrl-C")
     fit(trainer, batches.stream(trainer.step, stop, t["num_workers"], trainer.device), Until(steps=stop), callbacks)
-    if trainer.step >= t["steps"]: trainer.export(out_dir / "model.pyt")
-    return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed}
+    if interrupt.requested: raise KeyboardInterrupt(f"{interrupt.requested} at step {trainer.step}: its checkpoint is in {out_dir}; the same command resumes")
+    if recipe and trainer.step >= t["steps"]: trainer.export(out_dir / "model.pyt")
+    return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed, "warm_started": warm_started}
 
 # %% ../nbs/07_trainer.ipynb #4d5cb975
 def tiny_params(steps: int = 4, **train) -> dict:

@@ -119,7 +119,7 @@ def test_help_version_and_train_set(tmp_path):
     import argparse
     from ear_vae.cli import build_parser
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert sorted(commands) == sorted(("fetch", "prepare", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "report", "bench", "thd"))
+    assert sorted(commands) == sorted(("fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
     for command, parser in commands.items():  # in-process: a subprocess per command costs an import of torch each
         text = parser.format_help()
         assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command

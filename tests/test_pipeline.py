@@ -20,7 +20,7 @@ TOY_PARAMS = {
     "data": {"sources": ["toy"], "min_seconds": 1.0, "valid_fraction": 0.2, "test_fraction": 0.3},
     "discriminator": {"filters": 4, "n_ffts": [1024, 256]},
     "train": {"steps": 4, "batch_size": 2, "segment_samples": 4096, "items_per_epoch": 16, "disc_warmup_steps": 2,
-              "checkpoint_every": 2, "validate_every": 2, "log_every": 1, "valid_batches": 1, "device": "cpu"},
+              "warmstart_steps": 2, "checkpoint_every": 2, "validate_every": 2, "log_every": 1, "valid_batches": 1, "device": "cpu"},
     "evaluate": {"clips": 2, "clip_seconds": 2.0, "chunk_seconds": 1.0, "overlap_seconds": 0.25, "keep_audio": 1,
                  "bootstrap": 200, "device": "cpu"},
 }
@@ -57,6 +57,9 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     assert len(list((repo / "data" / "prepared" / "audio").rglob("*.flac"))) == 10
     assert len(list((repo / "data" / "test_clips").glob("*.wav"))) == 2
     runs = [(v, s) for v in VARIANTS for s in SEEDS] + [("sao", s) for s in AA_SEEDS]
+    for s in SEEDS + AA_SEEDS:  # one shared warm start per seed (2 steps), every variant at that seed continued from it
+        assert (repo / f"models/warmstart/seed{s}/checkpoint.pt").is_file() and not (repo / f"models/warmstart/seed{s}/model.pyt").exists(), s
+        assert yaml.safe_load((repo / f"logs/warmstart/seed{s}/metrics.json").read_text())["step"] == 2, s
     for v, s in runs:
         for out in (f"models/{v}/seed{s}/checkpoint.pt", f"models/{v}/seed{s}/model.pyt", f"models/{v}/seed{s}/model_config.json",
                     f"logs/train/{v}/seed{s}/metrics.json", f"eval/{v}/seed{s}/per_file.csv", f"eval/{v}/seed{s}/metrics.json"):
@@ -77,9 +80,14 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     ours = table[table.group.str.startswith("ours")]
     assert sorted(ours.system) == sorted(VARIANTS) and (ours.clips == 2).all() and (ours.seeds == len(SEEDS)).all()
     assert set(CODECS) <= set(table.system)
+    control = table[table.system == "random_phase"]  # the chance level, scored on the same clips
+    assert len(control) == 1 and control.group.iloc[0] == "control (random phase)" and (control.clips == 2).all()
+    assert (repo / "eval" / "control" / "random_phase" / "per_file.csv").is_file()
     report = (repo / "reports" / "ablation.md").read_text()
     for system in VARIANTS + list(CODECS):
         assert f"| {system} |" in report, system
+    assert "| random_phase |" in report and "### Against chance" in report
+    for v in VARIANTS: assert f"- `{v}` " in report and "random-phase control on" in report, v  # a sentence per variant
     assert "## A/A check" in report and "| Mel |" in report  # the A/A table, one row per metric
     for v in VARIANTS:  # the thd stages: every variant and seed, 6 stimuli each, then the codecs
         for s in SEEDS:

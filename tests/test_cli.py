@@ -119,7 +119,7 @@ def test_help_version_and_train_set(tmp_path):
     import argparse
     from ear_vae.cli import build_parser
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert sorted(commands) == sorted(("fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
+    assert sorted(commands) == sorted(("init", "fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
     for command, parser in commands.items():  # in-process: a subprocess per command costs an import of torch each
         text = parser.format_help()
         assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command
@@ -165,3 +165,63 @@ def test_thd_command(demo_checkpoint, tmp_path):
     assert run("thd", "--codec", "vorbis").returncode == 2  # argparse: not one of the choices
     done = run("thd", "--codec", "mp3_128", "--frequencies", "21000")
     assert done.returncode == 1 and "20 Hz-19 kHz" in done.stderr, done.stderr
+
+
+def _run_env(env_extra: dict, *args):
+    import os
+    return subprocess.run([EAR_VAE, *map(str, args)], capture_output=True, text=True, timeout=300, env={**os.environ, **env_extra})
+
+
+def test_reconstruct_with_the_authors_model_from_a_hub(inputs, tmp_path):
+    "`--checkpoint official` through the real huggingface_hub download code, from a local server that plays the Hub."
+    from ear_vae.hub import CONFIG_FILE, OFFICIAL_FILE, FakeHub
+    golden = torch.load(REPO / "tests" / "data" / "official_small_golden.pt", weights_only=True)
+    weights = tmp_path / "hub" / "earlab" / "EAR_VAE" / OFFICIAL_FILE   # pretrained_weight/ear_vae_44k.pyt, as the authors publish it
+    weights.parent.mkdir(parents=True)
+    torch.save(golden["state_dict"], weights)
+    (weights.parent / CONFIG_FILE).write_text(__import__("json").dumps(golden["config"]))
+    with FakeHub(tmp_path / "hub") as hub:
+        env = {"HF_ENDPOINT": hub.endpoint, "HF_HOME": str(tmp_path / "hf_home")}
+        done = _run_env(env, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "out.wav", "--checkpoint", "official")
+        assert done.returncode == 0 and (tmp_path / "out.wav").is_file(), done.stderr[-2000:]
+        asked = len(hub.requests)
+        done = _run_env({**env, "HF_HUB_OFFLINE": "1"}, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "again.wav", "--checkpoint", "official")
+        assert done.returncode == 0 and len(hub.requests) == asked, (done.stderr[-2000:], hub.requests[asked:])  # the cache alone
+        reference = sf.read(tmp_path / "out.wav")[0]
+        assert np.array_equal(reference, sf.read(tmp_path / "again.wav")[0])
+        done = _run_env(env, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "x.wav", "--checkpoint", "hf:earlab/EAR_VAE@v9")
+        assert done.returncode == 1 and "has no revision 'v9'" in done.stderr and not (tmp_path / "x.wav").exists(), done.stderr
+    done = _run_env({"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "empty")}, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "y.wav",
+                    "--checkpoint", "official")
+    assert done.returncode == 1 and "the Hub cannot be reached" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    # the same model as loading the state dict by hand: the download is the authors' layout, nothing else
+    from ear_vae.evaluation import load_model, reconstruct_file
+    local = tmp_path / "local"
+    local.mkdir()
+    torch.save(golden["state_dict"], local / "model.pyt")
+    (local / CONFIG_FILE).write_text(__import__("json").dumps(golden["config"]))
+    reconstruct_file(load_model(local / "model.pyt"), inputs / "stereo_44k.flac", tmp_path / "by_hand.wav")
+    assert np.allclose(reference, sf.read(tmp_path / "by_hand.wav")[0], atol=1e-6)
+
+
+def test_reconstruct_edges(demo_checkpoint, inputs, tmp_path):
+    "A folder with a bad file: the good ones written, the bad one named at the end, exit 1; a 0.01 s input and bad chunking refused."
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    shutil.copy(inputs / "stereo_44k.flac", folder / "a.flac")
+    (folder / "b.wav").write_text("not audio")
+    shutil.copy(inputs / "mono_48k.wav", folder / "c.wav")
+    done = run("reconstruct", folder, tmp_path / "out", "--checkpoint", demo_checkpoint)
+    assert done.returncode == 1 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.wav", "c.wav"], (done.stderr, done.stdout)
+    assert "skipped" in done.stderr and "b.wav" in done.stderr and "1 of 3 inputs skipped" in done.stderr, done.stderr
+    sf.write(tmp_path / "short.wav", np.zeros((441, 2)), 44100)
+    done = run("reconstruct", tmp_path / "short.wav", tmp_path / "o_short.wav", "--checkpoint", demo_checkpoint)
+    assert done.returncode == 1 and "shorter than one latent frame" in done.stderr and not (tmp_path / "o_short.wav").exists(), done.stderr
+    for flags, message in ((["--chunk-seconds", "0"], "at least one latent frame"), (["--overlap-seconds", "2", "--chunk-seconds", "1"], "half the chunk")):
+        done = run("reconstruct", inputs / "stereo_44k.flac", tmp_path / "o.wav", "--checkpoint", demo_checkpoint, *flags)
+        assert done.returncode == 1 and message in done.stderr and not (tmp_path / "o.wav").exists(), done.stderr
+    # evaluate names its folders: --estimates/--references, or EST_DIR REF_DIR, not a mix
+    done = run("evaluate", "--estimates", tmp_path / "out", "--references", folder, "--allow-unpaired")
+    assert done.returncode == 0 and "(estimates) against" in done.stdout, done.stderr
+    done = run("evaluate", tmp_path / "out", "--references", folder)
+    assert done.returncode == 1 and "not both" in done.stderr, done.stderr

@@ -119,7 +119,7 @@ def test_help_version_and_train_set(tmp_path):
     import argparse
     from ear_vae.cli import build_parser
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert sorted(commands) == sorted(("init", "fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
+    assert sorted(commands) == sorted(("quickstart", "init", "fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
     for command, parser in commands.items():  # in-process: a subprocess per command costs an import of torch each
         text = parser.format_help()
         assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command
@@ -225,3 +225,21 @@ def test_reconstruct_edges(demo_checkpoint, inputs, tmp_path):
     assert done.returncode == 0 and "(estimates) against" in done.stdout, done.stderr
     done = run("evaluate", tmp_path / "out", "--references", folder)
     assert done.returncode == 1 and "not both" in done.stderr, done.stderr
+
+
+def test_quickstart_end_to_end_at_toy_scale(tmp_path):
+    "The quickstart's mechanics (prepare, train, reconstruct a test clip, say where to listen) on generated music, 4 steps."
+    import yaml
+    from ear_vae.trainer import write_toy_corpus
+    toy = write_toy_corpus(tmp_path / "toy", tracks=6, seconds=3.0)
+    params = {"data": {"sources": [str(toy)], "min_seconds": 1.0, "valid_fraction": 0.2, "test_fraction": 0.3},
+              "discriminator": {"filters": 4, "n_ffts": [1024, 256]}, "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu"}}
+    (tmp_path / "toy.yaml").write_text(yaml.safe_dump(params))
+    done = run("quickstart", "--params", tmp_path / "toy.yaml", "--data", tmp_path / "prepared", "--out", tmp_path / "qs",
+               "--set", "train.steps=4", "--set", "train.warmstart_steps=2", "--set", "train.disc_warmup_steps=2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("original.wav", "reconstruction.wav", "spectrograms.png", "model/model.pyt", "model/checkpoint.pt"):
+        assert (tmp_path / "qs" / name).is_file(), name
+    assert "4/4 done: Mel" in done.stdout and "listen:" in done.stdout, done.stdout
+    original, reconstruction = (sf.read(tmp_path / "qs" / f"{n}.wav")[0] for n in ("original", "reconstruction"))
+    assert original.shape == reconstruction.shape and original.shape[1] == 2

@@ -80,6 +80,7 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     ours = table[table.group.str.startswith("ours")]
     assert sorted(ours.system) == sorted(VARIANTS) and (ours.clips == 2).all() and (ours.seeds == len(SEEDS)).all()
     assert set(CODECS) <= set(table.system)
+    assert table.icpc.between(0, 1).all() and table.ccpc.between(0, 1).all(), table[["system", "icpc", "ccpc"]]  # fractions, as in per_file.csv
     control = table[table.system == "random_phase"]  # the chance level, scored on the same clips
     assert len(control) == 1 and control.group.iloc[0] == "control (random phase)" and (control.clips == 2).all()
     assert (repo / "eval" / "control" / "random_phase" / "per_file.csv").is_file()

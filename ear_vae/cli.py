@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['QUICKSTART_SETS', 'OUTPUT_SUFFIXES', 'LATENT_FRAME', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS', 'REPORT_NOTEBOOK',
            'EXPECTED_ERRORS', 'package_version', 'cli_params', 'cmd_init', 'apply_overrides', 'cmd_fetch',
-           'cmd_prepare', 'cmd_quickstart', 'cmd_train', 'cmd_warmstart', 'reconstruction_jobs', 'check_chunking',
-           'input_seconds', 'check_inputs', 'cmd_reconstruct', 'check_evaluation_inputs', 'evaluation_folders',
-           'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model', 'cmd_codecs', 'cmd_control', 'cmd_report', 'cmd_thd',
-           'cmd_bench', 'build_parser', 'main']
+           'cmd_prepare', 'cmd_quickstart', 'finetune_start', 'cmd_train', 'cmd_warmstart', 'reconstruction_jobs',
+           'check_chunking', 'input_seconds', 'check_inputs', 'cmd_reconstruct', 'check_evaluation_inputs',
+           'evaluation_folders', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model', 'cmd_codecs', 'cmd_control',
+           'cmd_report', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c096a682
 import argparse
@@ -131,11 +131,32 @@ def cmd_quickstart(args):
 def _training_params(args) -> dict:
     return apply_overrides(cli_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
 
+def finetune_start(params: dict, reference, path) -> Path:
+    "A step-0 starting checkpoint at `path` whose generator is the model of `reference` (a path, `official` or hf:...): a fine-tune starts from it like a warm start."
+    from ear_vae.evaluation import load_model
+    from ear_vae.hub import resolve_checkpoint
+    from ear_vae.trainer import Trainer, unwrap
+    pretrained, start = load_model(resolve_checkpoint(reference)), Trainer(params, None)
+    if pretrained.config != unwrap(start.generator).config:
+        raise ValueError(f"--init-from {reference}: its architecture is not model.preset {params['model']['preset']!r} (the authors' 44.1 kHz model is 'paper')")
+    unwrap(start.generator).load_state_dict(pretrained.state_dict())
+    start.save_checkpoint(path)   # rank 0 writes, every rank waits (under torchrun)
+    return Path(path)
+
 def cmd_train(args):
     from ear_vae.trainer import train
-    result = train(_training_params(args), args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=args.warmstart)
+    params, warmstart = _training_params(args), args.warmstart
+    if args.init_from:
+        if warmstart: raise ValueError("--init-from and --warmstart are two starts: give one")
+        if params["train"]["warmstart_steps"]:
+            print(f"--init-from: train.warmstart_steps {params['train']['warmstart_steps']} -> 0 (a fine-tune starts from trained weights)", file=sys.stderr)
+            params = apply_overrides(params, ["train.warmstart_steps=0"])
+        warmstart = Path(args.out) / "init_from.pt"
+        if not (Path(args.out) / "checkpoint.pt").is_file(): finetune_start(params, args.init_from, warmstart)
+    result = train(params, args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=warmstart)
     if int(os.environ.get("RANK", "0")) == 0:
-        start = "resumed" if result["resumed"] else f"from the warm start {args.warmstart}" if result["warm_started"] else "from scratch"
+        start = ("resumed" if result["resumed"] else f"fine-tuned from {args.init_from}" if args.init_from else
+                 f"from the warm start {args.warmstart}" if result["warm_started"] else "from scratch")
         print(f"{args.recipe}: trained to step {result['step']} ({start}, {result['skipped']} skipped steps)")
 
 def cmd_warmstart(args):
@@ -413,12 +434,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = _subcommand(sub, "train", "train one loss recipe (resumes from OUT/checkpoint.pt; torchrun for several GPUs)", cmd_train,
                     ["ear-vae train --recipe full --out models/try --set train.steps=30",
                      "ear-vae train --recipe sao --seed 1 --out models/sao/seed1 --set train.device=cuda --set train.bf16=true",
-                     "torchrun --nproc_per_node 8 -m ear_vae.cli train --recipe full --out models/full"])
+                     "torchrun --nproc_per_node 8 -m ear_vae.cli train --recipe full --out models/full",
+                     "ear-vae train --recipe full --init-from official --out models/finetune --set model.preset=paper --set train.device=cuda   # fine-tune the authors' model"])
     _params_argument(p)
     p.add_argument("--recipe", "--variant", dest="recipe", required=True, choices=list(RECIPES), help="the loss recipe (nbs/03_losses.ipynb); --variant is its older name")
     _training_arguments(p, "run folder: checkpoint.pt, model.pyt (exported generator), model_config.json")
     p.add_argument("--warmstart", default=None, metavar="CHECKPOINT",
                    help="start from this shared warm start (`ear-vae warmstart` at the same seed and params) unless OUT/checkpoint.pt resumes")
+    p.add_argument("--init-from", default=None, metavar="REF",
+                   help="fine-tune: start the generator from this model (a path, `official` or hf:OWNER/NAME[@REV][:FILE]; its architecture must be model.preset's) with a fresh discriminator")
 
     p = _subcommand(sub, "warmstart", "train the shared warm start of one seed (train.warmstart_steps of the fast terms, no recipe, no adversary)", cmd_warmstart,
                     ["ear-vae warmstart --seed 0 --out models/warmstart/seed0",

@@ -243,3 +243,26 @@ def test_quickstart_end_to_end_at_toy_scale(tmp_path):
     assert "4/4 done: Mel" in done.stdout and "listen:" in done.stdout, done.stdout
     original, reconstruction = (sf.read(tmp_path / "qs" / f"{n}.wav")[0] for n in ("original", "reconstruction"))
     assert original.shape == reconstruction.shape and original.shape[1] == 2
+
+
+def test_finetune_from_a_pretrained_model(tmp_path):
+    "`train --init-from`: the generator starts as the given model (here a file; `official` and hf: go through the same resolver), a fresh discriminator."
+    import yaml
+    from ear_vae.data import prepare_corpus
+    from ear_vae.io import load_checkpoint
+    from ear_vae.trainer import write_toy_corpus
+    prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0, test_fraction=0.0, progress=False)
+    torch.manual_seed(3)
+    pretrained = EarVAE.from_preset("demo")
+    pretrained.save_official(tmp_path / "pre" / "model.pyt")
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"discriminator": {"filters": 4, "n_ffts": [1024, 256]},
+                                                     "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu", "warmstart_steps": 5}}))
+    common = ["--params", tmp_path / "p.yaml", "--data", tmp_path / "prep", "--set", "train.steps=2", "--set", "train.disc_warmup_steps=1"]
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft", *common)
+    assert done.returncode == 0 and "fine-tuned from" in done.stdout and "warmstart_steps 5 -> 0" in done.stderr, done.stderr[-2000:]
+    start = load_checkpoint(tmp_path / "ft" / "init_from.pt")
+    assert start["step"] == 0 and start["recipe"] is None
+    assert all(torch.equal(v, start["generator"][k]) for k, v in pretrained.state_dict().items())   # the generator starts as the given model
+    assert load_checkpoint(tmp_path / "ft" / "checkpoint.pt")["step"] == 2 and (tmp_path / "ft" / "model.pyt").is_file()
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft2", *common, "--set", "model.preset=small")
+    assert done.returncode == 1 and "its architecture is not model.preset 'small'" in done.stderr, done.stderr

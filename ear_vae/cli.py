@@ -39,10 +39,10 @@ def cmd_init(args):
     if out.exists() and not args.force: raise FileExistsError(f"{out} exists: pass --force to replace it, or --out another name")
     from ear_vae.io import atomic_path
     with atomic_path(out) as tmp:
+        validate_params(yaml.safe_load(yaml.safe_dump(copy.deepcopy(DEFAULT_PARAMS))))  # what is written is valid, before it replaces anything
         tmp.write_text("# ear_vae parameters: the package's defaults (nbs/06b_params.ipynb documents every key; the repository's params.yaml is the\n"
                        "# pipeline's CPU demo). Validated before any work; `ear-vae train --params THIS_FILE ...`\n"
                        + yaml.safe_dump(copy.deepcopy(DEFAULT_PARAMS), sort_keys=False))
-    validate_params(yaml.safe_load(out.read_text()))
     print(f"wrote {out}: edit it, then e.g. `ear-vae train --params {out} --recipe full --out models/try`")
 
 def _parse_value(raw: str):
@@ -103,6 +103,8 @@ def cmd_quickstart(args):
     from ear_vae.trainer import train
     started, out = time.time(), Path(args.out)
     params = apply_overrides(cli_params(args.params), [*QUICKSTART_SETS, *(args.set or [])])
+    if params["train"]["warmstart_steps"] >= params["train"]["steps"]:  # a shorter run keeps its last sixth for the recipe
+        params = apply_overrides(params, [f"train.warmstart_steps={params['train']['steps'] * 5 // 6}"])
     d, prepared = params["data"], Path(args.data)
     say = lambda what: print(f"[{time.time() - started:5.0f} s] {what}", flush=True)
     if (prepared / "manifest.csv").is_file(): say(f"1/4 music: {prepared} is prepared already (the pipeline's corpus)")
@@ -115,7 +117,9 @@ def cmd_quickstart(args):
     say(f"2/4 training recipe {args.recipe}: {t['steps']} steps ({t['warmstart_steps']} of the warm start), a progress bar below")
     train(params, args.recipe, prepared, out / "model", log_dir=out / "model" / "logs")
     say("3/4 reconstructing a test clip (never seen in training)")
-    clip = write_test_clips(prepared, out / "clip", clips=1, clip_seconds=min(10.0, min(r["frames"] for r in read_manifest(prepared, "test")) / 44100))[0]
+    test = read_manifest(prepared, "test")
+    if not test: raise ValueError(f"{prepared}: no test recordings to reconstruct (data.test_fraction is {d['test_fraction']})")
+    clip = write_test_clips(prepared, out / "clip", clips=1, clip_seconds=min(10.0, min(r["frames"] for r in test) / 44100))[0]
     reference = load_audio(clip)[0]
     estimate = reconstruct_clips(load_model(out / "model" / "model.pyt"), {"clip": reference})["clip"]
     from ear_vae.io import atomic_path
@@ -129,7 +133,12 @@ def cmd_quickstart(args):
           f"the model: {out / 'model' / 'model.pyt'} (ear-vae reconstruct IN OUT --checkpoint {out / 'model' / 'model.pyt'})")
 
 def _training_params(args) -> dict:
-    return apply_overrides(cli_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
+    params = apply_overrides(cli_params(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
+    t = params["train"]
+    if getattr(args, "recipe", None) and not getattr(args, "init_from", None) and 0 < t["steps"] <= t["warmstart_steps"]:
+        print(f"note: train.steps {t['steps']} <= train.warmstart_steps {t['warmstart_steps']}: the whole run is the warm start (the fast terms), "
+              f"the recipe never trains; add --set train.warmstart_steps=0 for the recipe alone", file=sys.stderr)
+    return params
 
 def finetune_start(params: dict, reference, path) -> Path:
     "A step-0 starting checkpoint at `path` whose generator is the model of `reference` (a path, `official` or hf:...): a fine-tune starts from it like a warm start."
@@ -137,9 +146,11 @@ def finetune_start(params: dict, reference, path) -> Path:
     from ear_vae.hub import resolve_checkpoint
     from ear_vae.trainer import Trainer, unwrap
     pretrained, start = load_model(resolve_checkpoint(reference)), Trainer(params, None)
-    if pretrained.config != unwrap(start.generator).config:
+    shapes = lambda model: {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    if shapes(pretrained) != shapes(unwrap(start.generator)):   # the weights' names and shapes, whatever else a config file says
         raise ValueError(f"--init-from {reference}: its architecture is not model.preset {params['model']['preset']!r} (the authors' 44.1 kHz model is 'paper')")
     unwrap(start.generator).load_state_dict(pretrained.state_dict())
+    if start.ema: start.ema.module.load_state_dict(pretrained.state_dict())   # the EMA starts from the same weights
     start.save_checkpoint(path)   # rank 0 writes, every rank waits (under torchrun)
     return Path(path)
 
@@ -151,12 +162,12 @@ def cmd_train(args):
         if params["train"]["warmstart_steps"]:
             print(f"--init-from: train.warmstart_steps {params['train']['warmstart_steps']} -> 0 (a fine-tune starts from trained weights)", file=sys.stderr)
             params = apply_overrides(params, ["train.warmstart_steps=0"])
-        warmstart = Path(args.out) / "init_from.pt"
-        if not (Path(args.out) / "checkpoint.pt").is_file(): finetune_start(params, args.init_from, warmstart)
+        # rebuilt at every call, on every rank (cheap, deterministic): used only when OUT/checkpoint.pt does not resume
+        warmstart = finetune_start(params, args.init_from, Path(args.out) / "init_from.pt")
     result = train(params, args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=warmstart)
     if int(os.environ.get("RANK", "0")) == 0:
-        start = ("resumed" if result["resumed"] else f"fine-tuned from {args.init_from}" if args.init_from else
-                 f"from the warm start {args.warmstart}" if result["warm_started"] else "from scratch")
+        begun = f"fine-tuned from {args.init_from}" if args.init_from else f"from the warm start {args.warmstart}"
+        start = "resumed" if result["resumed"] else begun if result["warm_started"] else "from scratch"
         print(f"{args.recipe}: trained to step {result['step']} ({start}, {result['skipped']} skipped steps)")
 
 def cmd_warmstart(args):
@@ -244,11 +255,15 @@ def cmd_reconstruct(args):
     batch_windows = args.batch_windows or (4 if device == "cuda" else 1)
     for src, dst in tqdm(jobs, desc="reconstruct", unit="file", disable=len(jobs) == 1):
         dst.parent.mkdir(parents=True, exist_ok=True)
-        done = reconstruct_file(model, src, dst, args.chunk_seconds, args.overlap_seconds, batch_windows)
+        try: done = reconstruct_file(model, src, dst, args.chunk_seconds, args.overlap_seconds, batch_windows)
+        except (ValueError, OSError, RuntimeError) as e:   # e.g. a file whose header reads but whose audio is cut short
+            if len(jobs) == 1: raise
+            problems.append((src, str(e).splitlines()[0])); continue
         print(f"{dst}: {done['seconds']:.1f} s reconstructed" + (f" ({'; '.join(done['notes'])})" if done["notes"] else ""))
     if problems:  # the good files are written; the others are named, and the exit code says not everything was done
         for src, problem in problems: print(f"skipped {src}: {problem}", file=sys.stderr)
-        raise ValueError(f"{len(problems)} of {len(problems) + len(jobs)} inputs skipped (listed above); the other {len(jobs)} were reconstructed")
+        total = len(reconstruction_jobs(args.input, args.output, "." + args.format))
+        raise ValueError(f"{len(problems)} of {total} inputs skipped (listed above); the other {total - len(problems)} were reconstructed")
 
 MIN_EVAL_SAMPLES = 4096  # the longest FFT of the metrics (Mel and STFT distance, ICPC/CCPC): 0.093 s at 44.1 kHz
 SILENCE_DBFS = -90.0     # a channel whose RMS is below this is silent: phase coherence, SI-SDR and true peak are undefined or meaningless
@@ -336,7 +351,8 @@ def cmd_control(args):
 REPORT_NOTEBOOK = "nbs/reports/ablation.ipynb"  # relative to the repository root, where dvc runs stages
 
 def cmd_report(args):
-    import papermill
+    try: import papermill
+    except ImportError: raise RuntimeError("the report needs the pipeline tools: pip install 'ear_vae[pipeline]' (papermill, dvc, dvclive)") from None
     params = cli_params(args.params)
     notebook = Path(args.notebook)
     if not notebook.is_file(): raise FileNotFoundError(f"report notebook not found: {notebook}")

@@ -8,6 +8,7 @@ __all__ = ['OFFICIAL', 'OFFICIAL_FILE', 'CONFIG_FILE', 'parse_reference', 'resol
 # %% ../nbs/08d_hub.ipynb #4d1b0a03
 import hashlib
 import json
+import posixpath
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,7 +42,7 @@ def resolve_checkpoint(reference, endpoint: str | None = None, cache_dir=None) -
         if not path.is_file(): raise FileNotFoundError(f"checkpoint not found: {path} (a path, `official` for the authors' model, or hf:OWNER/NAME[@REVISION][:FILE])")
         return path
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import (EntryNotFoundError, HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled,
+    from huggingface_hub.errors import (EntryNotFoundError, GatedRepoError, HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled,
                                         RepositoryNotFoundError, RevisionNotFoundError)
     repo_id, revision, filename = parsed
     where = dict(repo_id=repo_id, revision=revision, endpoint=endpoint, cache_dir=cache_dir)
@@ -49,11 +50,14 @@ def resolve_checkpoint(reference, endpoint: str | None = None, cache_dir=None) -
     except (LocalEntryNotFoundError, OfflineModeIsEnabled):
         raise RuntimeError(f"{reference}: {filename} is not in the Hub's cache and the Hub cannot be reached (no network, or HF_HUB_OFFLINE=1); "
                            "run once with network access, or pass a local path") from None
+    except GatedRepoError: raise RuntimeError(f"{reference}: {repo_id} is gated: accept its terms on the Hub and log in (`hf auth login`)") from None
     except RepositoryNotFoundError: raise FileNotFoundError(f"{reference}: no repository {repo_id} on the Hub (private ones need `hf auth login`)") from None
     except RevisionNotFoundError: raise FileNotFoundError(f"{reference}: repository {repo_id} has no revision {revision!r}") from None
     except EntryNotFoundError: raise FileNotFoundError(f"{reference}: repository {repo_id} has no file {filename!r}") from None
     except HfHubHTTPError as e: raise RuntimeError(f"{reference}: the Hub answered {str(e).splitlines()[0]}") from None
-    try: hf_hub_download(filename=str(Path(filename).parent / CONFIG_FILE).removeprefix("./"), **where)  # beside the weights, where load_model looks
+    config = posixpath.join(posixpath.dirname(filename), CONFIG_FILE)   # beside the weights, where load_model looks
+    snapshot = path.parents[len(filename.split("/")) - 1]      # the cache's snapshots/<commit>/: the config of the very same commit
+    try: hf_hub_download(filename=config, **{**where, "revision": snapshot.name if snapshot.parent.name == "snapshots" else revision})
     except (EntryNotFoundError, OfflineModeIsEnabled): pass
     return path
 

@@ -264,5 +264,12 @@ def test_finetune_from_a_pretrained_model(tmp_path):
     assert start["step"] == 0 and start["recipe"] is None
     assert all(torch.equal(v, start["generator"][k]) for k, v in pretrained.state_dict().items())   # the generator starts as the given model
     assert load_checkpoint(tmp_path / "ft" / "checkpoint.pt")["step"] == 2 and (tmp_path / "ft" / "model.pyt").is_file()
+    # the trained model is the pretrained one moved by two small steps, not a fresh start (whose weights are far from it)
+    from ear_vae.evaluation import load_model
+    trained, fresh = load_model(tmp_path / "ft" / "model.pyt").state_dict(), EarVAE.from_preset("demo").state_dict()
+    distance = lambda a: sum((a[k].float() - v.float()).pow(2).sum().item() for k, v in pretrained.state_dict().items())
+    assert distance(trained) < 0.01 * distance(fresh), (distance(trained), distance(fresh))
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft", *common, "--set", "train.steps=3")
+    assert done.returncode == 0 and "(resumed," in done.stdout, done.stdout   # a longer run of the same folder resumes its own checkpoint
     done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft2", *common, "--set", "model.preset=small")
     assert done.returncode == 1 and "its architecture is not model.preset 'small'" in done.stderr, done.stderr

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: install test test-nbs test-py check-sync docs readme bench bundle lab clean-venv repro
+.PHONY: install test test-nbs test-py check-sync docs readme bench bundle lab clean-venv repro quickstart pull push
 
 install: $(STAMP)
 
@@ -15,7 +15,7 @@ $(STAMP): settings.ini setup.py Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<26" wheel "setuptools>=65,<70"
 	$(BIN)/python -m pip install --quiet torch==2.11.0 torchaudio==2.11.0
-	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"   # dev includes the pipeline extra (dvc, papermill, jupyterlab)
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then \
 	  echo "apt-get update (the debian: music sources need the package lists)"; apt-get update -qq || true; fi
 	@if ! command -v ffmpeg >/dev/null 2>&1; then \
@@ -81,3 +81,13 @@ clean-venv:
 # The whole pipeline (fetch, prepare, train every variant, ...): dvc repro with the .venv on PATH.
 repro: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+
+# A first model in about 6 minutes on 2 cores: fetch and prepare the music (once), train 600 steps, reconstruct a test clip (quickstart/).
+quickstart: install
+	$(BIN)/ear-vae quickstart
+
+# Shared results through a DVC remote (README, "Shared results"): `make push` after a run, `make pull` in another clone.
+pull push: install
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc remote list | grep -q . || { \
+	  echo "error: no DVC remote is configured: add one with 'dvc remote add -d shared PATH_OR_URL' (README, Shared results)"; exit 1; }
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc $@

@@ -27,7 +27,8 @@ requirements = shlex.split(cfg.get('requirements', ''))
 if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
-dev_requirements = (cfg.get('dev_requirements') or '').split()
+pipeline_requirements = (cfg.get('pipeline_requirements') or '').split()  # `pip install ear_vae[pipeline]`: dvc repro, the report, JupyterLab
+dev_requirements = (cfg.get('dev_requirements') or '').split() + pipeline_requirements
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -48,7 +49,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require={ 'dev': dev_requirements, 'pipeline': pipeline_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -21,14 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 import numpy as np
 import torch
 from .bundle import MIB, make_bundle, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
-from concurrent.futures import Future
-from .evaluation import load_clips, reconstruct_clips
+from .evaluation import CONTROL, load_clips, random_phase_control, reconstruct_clips
 from .io import atomic_path, load_checkpoint, write_json
 from .metrics import METRICS, evaluate_pair
 from .params import load_params
@@ -55,8 +54,7 @@ def build_arms(params: dict, steps: int, disc_warmup: int, warmstart: int | None
     "One `Trainer` per arm of `offline.arms` (its name, recipe and seed), for `steps` steps, the discriminator from `disc_warmup` (and `warmstart` fast-start steps)."
     arms = []
     for arm in params["offline"]["arms"]:
-        p = copy.deepcopy(params)
-        p["seed"] = arm["seed"]
+        p = copy.deepcopy(params); p["seed"] = arm["seed"]
         p["train"].update(steps=max(steps, 1), disc_warmup_steps=disc_warmup, **({} if warmstart is None else {"warmstart_steps": warmstart}))
         arms.append(Trainer(p, arm["recipe"], arm["name"]))
     return arms
@@ -76,7 +74,7 @@ def summarise(rows: list[dict], reference_arm: str = "sao") -> dict:
     for (arm, fraction), group in table.groupby(["arm", "fraction"]):
         entry = {"step": int(group["step"].iloc[0]), "clips": len(group), "metrics": {m: _interval(group[m]) for m in METRICS}}
         base = table[(table["arm"] == reference_arm) & (table["fraction"] == fraction)].set_index("clip")
-        if arm != reference_arm and len(base):
+        if arm not in (reference_arm, CONTROL) and len(base):  # the control is a level, not an arm trained beside sao
             g = group.set_index("clip").loc[base.index]
             entry[f"better_than_{reference_arm}"] = {name: _interval((1 if m.higher_is_better else -1) * (g[name] - base[name]))
                                                      for name, m in METRICS.items()}
@@ -153,11 +151,16 @@ class ClipScorer:
             valid = [k for k in self.clips if k.startswith("valid/")]
             loss = [arm.yardstick(recon[k][None].to(arm.device), self.clips[k][None].to(arm.device))[0].item() for k in valid]
             self.yardsticks.append({"arm": arm.name, "step": arm.step, "fraction": fraction, "valid_sao_loss": float(np.mean(loss)) if loss else float("nan")})
-            for clip, reference in self.clips.items():
-                meta = {"arm": arm.name, "recipe": arm.recipe, "seed": arm.params["seed"], "step": arm.step, "fraction": fraction,
-                        "split": clip.split("/")[0], "clip": clip.split("/", 1)[1]}
-                self.futures.append((meta, self._score(recon[clip], reference)))
+            for clip in self.clips: self._submit(arm.name, arm.recipe, arm.params["seed"], arm.step, fraction, clip, recon[clip])
         return time.perf_counter() - start
+
+    def control(self):
+        "The random-phase control of every clip (`08a_evaluation`: chance for ICPC, CCPC, SI-SDR; an oracle for Mel, STFT), as the arm `random_phase`."
+        for i, clip in enumerate(self.clips): self._submit(CONTROL, "control", 0, 0, 0.0, clip, random_phase_control(self.clips[clip], seed=i))
+
+    def _submit(self, arm: str, recipe: str, seed: int, step: int, fraction: float, clip: str, estimate):
+        meta = {"arm": arm, "recipe": recipe, "seed": seed, "step": step, "fraction": fraction, "split": clip.split("/")[0], "clip": clip.split("/", 1)[1]}
+        self.futures.append((meta, self._score(estimate, self.clips[clip])))
 
     def gather(self) -> float:
         "Wait for the submitted scores; a failed scoring becomes a row with its error, not a lost run. The seconds it took."
@@ -231,7 +234,7 @@ def _probe(params: dict, batches: StepBatches, scorer: ClipScorer, max_seconds: 
     "Throwaway arms: scored at step 0 (their weights are the real arms' initial ones), then timed; (fingerprints, reconstruction s, scoring s, s per step)."
     probe = build_arms(params, steps=10 ** 6, disc_warmup=2, warmstart=0)  # time the adversarial steps, the dearest
     fingerprints = [_fingerprint(arm) for arm in probe]
-    rec_seconds = scorer.evaluate(probe, 0.0)
+    rec_seconds = scorer.evaluate(probe, 0.0); scorer.control()
     score_seconds = scorer.gather()
     timer = StepTimer(params["train"]["device"], max_seconds)
     fit(probe, batches.stream(device=params["train"]["device"]), Until(steps=14), [timer])
@@ -303,6 +306,7 @@ def plot_ablation(results: dict, path):
     for ax, m in zip(axes.flat, METRICS.values()):
         for arm, checkpoints in results["summary"].items():
             pts = sorted((c["step"], c["metrics"][m.name]) for c in checkpoints.values())
+            if arm == CONTROL: ax.axhline(pts[0][1]["mean"], color="gray", ls="--", label="random-phase control (chance: ICPC, CCPC, SI-SDR; oracle: Mel, STFT)"); continue
             steps = [s for s, _ in pts]
             ax.plot(steps, [v["mean"] for _, v in pts], marker="o", label=names.get(arm, arm))
             ax.fill_between(steps, [v["low"] for _, v in pts], [v["high"] for _, v in pts], alpha=0.15)
@@ -384,9 +388,8 @@ def print_summary(results: dict):
     for arm, checkpoints in results["summary"].items():
         last = checkpoints[max(checkpoints, key=float)]
         print(f"  {arm:8s} step {last['step']:5d}: " + "  ".join(f"{m} {v['mean']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in last["metrics"].items()))
-        for key, diffs in last.items():
-            if key.startswith("better_than"):
-                print(f"  {'':8s} {key}: " + "  ".join(f"{m} {v['mean']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}]" for m, v in diffs.items()))
+        for key, diffs in ((k, v) for k, v in last.items() if k.startswith("better_than")):
+            print(f"  {'':8s} {key}: " + "  ".join(f"{m} {v['mean']:+.3f} [{v['low']:+.3f}, {v['high']:+.3f}]" for m, v in diffs.items()))
 
 # %% ../nbs/11_offline.ipynb #e0e95c06
 NODE_FLAGS = (("--preset", "preset", str, "model preset"), ("--batch", "batch_size", int, "items per batch"),

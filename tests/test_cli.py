@@ -119,7 +119,7 @@ def test_help_version_and_train_set(tmp_path):
     import argparse
     from ear_vae.cli import build_parser
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert sorted(commands) == sorted(("fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
+    assert sorted(commands) == sorted(("quickstart", "init", "fetch", "prepare", "warmstart", "train", "reconstruct", "evaluate", "clips", "evaluate-model", "codecs", "control", "report", "bench", "thd"))
     for command, parser in commands.items():  # in-process: a subprocess per command costs an import of torch each
         text = parser.format_help()
         assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command
@@ -165,3 +165,111 @@ def test_thd_command(demo_checkpoint, tmp_path):
     assert run("thd", "--codec", "vorbis").returncode == 2  # argparse: not one of the choices
     done = run("thd", "--codec", "mp3_128", "--frequencies", "21000")
     assert done.returncode == 1 and "20 Hz-19 kHz" in done.stderr, done.stderr
+
+
+def _run_env(env_extra: dict, *args):
+    import os
+    return subprocess.run([EAR_VAE, *map(str, args)], capture_output=True, text=True, timeout=300, env={**os.environ, **env_extra})
+
+
+def test_reconstruct_with_the_authors_model_from_a_hub(inputs, tmp_path):
+    "`--checkpoint official` through the real huggingface_hub download code, from a local server that plays the Hub."
+    from ear_vae.hub import CONFIG_FILE, OFFICIAL_FILE, FakeHub
+    golden = torch.load(REPO / "tests" / "data" / "official_small_golden.pt", weights_only=True)
+    weights = tmp_path / "hub" / "earlab" / "EAR_VAE" / OFFICIAL_FILE   # pretrained_weight/ear_vae_44k.pyt, as the authors publish it
+    weights.parent.mkdir(parents=True)
+    torch.save(golden["state_dict"], weights)
+    (weights.parent / CONFIG_FILE).write_text(__import__("json").dumps(golden["config"]))
+    with FakeHub(tmp_path / "hub") as hub:
+        env = {"HF_ENDPOINT": hub.endpoint, "HF_HOME": str(tmp_path / "hf_home")}
+        done = _run_env(env, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "out.wav", "--checkpoint", "official")
+        assert done.returncode == 0 and (tmp_path / "out.wav").is_file(), done.stderr[-2000:]
+        asked = len(hub.requests)
+        done = _run_env({**env, "HF_HUB_OFFLINE": "1"}, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "again.wav", "--checkpoint", "official")
+        assert done.returncode == 0 and len(hub.requests) == asked, (done.stderr[-2000:], hub.requests[asked:])  # the cache alone
+        reference = sf.read(tmp_path / "out.wav")[0]
+        assert np.array_equal(reference, sf.read(tmp_path / "again.wav")[0])
+        done = _run_env(env, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "x.wav", "--checkpoint", "hf:earlab/EAR_VAE@v9")
+        assert done.returncode == 1 and "has no revision 'v9'" in done.stderr and not (tmp_path / "x.wav").exists(), done.stderr
+    done = _run_env({"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "empty")}, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "y.wav",
+                    "--checkpoint", "official")
+    assert done.returncode == 1 and "the Hub cannot be reached" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    # the same model as loading the state dict by hand: the download is the authors' layout, nothing else
+    from ear_vae.evaluation import load_model, reconstruct_file
+    local = tmp_path / "local"
+    local.mkdir()
+    torch.save(golden["state_dict"], local / "model.pyt")
+    (local / CONFIG_FILE).write_text(__import__("json").dumps(golden["config"]))
+    reconstruct_file(load_model(local / "model.pyt"), inputs / "stereo_44k.flac", tmp_path / "by_hand.wav")
+    assert np.allclose(reference, sf.read(tmp_path / "by_hand.wav")[0], atol=1e-6)
+
+
+def test_reconstruct_edges(demo_checkpoint, inputs, tmp_path):
+    "A folder with a bad file: the good ones written, the bad one named at the end, exit 1; a 0.01 s input and bad chunking refused."
+    folder = tmp_path / "mix"
+    folder.mkdir()
+    shutil.copy(inputs / "stereo_44k.flac", folder / "a.flac")
+    (folder / "b.wav").write_text("not audio")
+    shutil.copy(inputs / "mono_48k.wav", folder / "c.wav")
+    done = run("reconstruct", folder, tmp_path / "out", "--checkpoint", demo_checkpoint)
+    assert done.returncode == 1 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.wav", "c.wav"], (done.stderr, done.stdout)
+    assert "skipped" in done.stderr and "b.wav" in done.stderr and "1 of 3 inputs skipped" in done.stderr, done.stderr
+    sf.write(tmp_path / "short.wav", np.zeros((441, 2)), 44100)
+    done = run("reconstruct", tmp_path / "short.wav", tmp_path / "o_short.wav", "--checkpoint", demo_checkpoint)
+    assert done.returncode == 1 and "shorter than one latent frame" in done.stderr and not (tmp_path / "o_short.wav").exists(), done.stderr
+    for flags, message in ((["--chunk-seconds", "0"], "at least one latent frame"), (["--overlap-seconds", "2", "--chunk-seconds", "1"], "half the chunk")):
+        done = run("reconstruct", inputs / "stereo_44k.flac", tmp_path / "o.wav", "--checkpoint", demo_checkpoint, *flags)
+        assert done.returncode == 1 and message in done.stderr and not (tmp_path / "o.wav").exists(), done.stderr
+    # evaluate names its folders: --estimates/--references, or EST_DIR REF_DIR, not a mix
+    done = run("evaluate", "--estimates", tmp_path / "out", "--references", folder, "--allow-unpaired")
+    assert done.returncode == 0 and "(estimates) against" in done.stdout, done.stderr
+    done = run("evaluate", tmp_path / "out", "--references", folder)
+    assert done.returncode == 1 and "not both" in done.stderr, done.stderr
+
+
+def test_quickstart_end_to_end_at_toy_scale(tmp_path):
+    "The quickstart's mechanics (prepare, train, reconstruct a test clip, say where to listen) on generated music, 4 steps."
+    import yaml
+    from ear_vae.trainer import write_toy_corpus
+    toy = write_toy_corpus(tmp_path / "toy", tracks=6, seconds=3.0)
+    params = {"data": {"sources": [str(toy)], "min_seconds": 1.0, "valid_fraction": 0.2, "test_fraction": 0.3},
+              "discriminator": {"filters": 4, "n_ffts": [1024, 256]}, "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu"}}
+    (tmp_path / "toy.yaml").write_text(yaml.safe_dump(params))
+    done = run("quickstart", "--params", tmp_path / "toy.yaml", "--data", tmp_path / "prepared", "--out", tmp_path / "qs",
+               "--set", "train.steps=4", "--set", "train.warmstart_steps=2", "--set", "train.disc_warmup_steps=2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("original.wav", "reconstruction.wav", "spectrograms.png", "model/model.pyt", "model/checkpoint.pt"):
+        assert (tmp_path / "qs" / name).is_file(), name
+    assert "4/4 done: Mel" in done.stdout and "listen:" in done.stdout, done.stdout
+    original, reconstruction = (sf.read(tmp_path / "qs" / f"{n}.wav")[0] for n in ("original", "reconstruction"))
+    assert original.shape == reconstruction.shape and original.shape[1] == 2
+
+
+def test_finetune_from_a_pretrained_model(tmp_path):
+    "`train --init-from`: the generator starts as the given model (here a file; `official` and hf: go through the same resolver), a fresh discriminator."
+    import yaml
+    from ear_vae.data import prepare_corpus
+    from ear_vae.io import load_checkpoint
+    from ear_vae.trainer import write_toy_corpus
+    prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0, test_fraction=0.0, progress=False)
+    torch.manual_seed(3)
+    pretrained = EarVAE.from_preset("demo")
+    pretrained.save_official(tmp_path / "pre" / "model.pyt")
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump({"discriminator": {"filters": 4, "n_ffts": [1024, 256]},
+                                                     "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu", "warmstart_steps": 5}}))
+    common = ["--params", tmp_path / "p.yaml", "--data", tmp_path / "prep", "--set", "train.steps=2", "--set", "train.disc_warmup_steps=1"]
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft", *common)
+    assert done.returncode == 0 and "fine-tuned from" in done.stdout and "warmstart_steps 5 -> 0" in done.stderr, done.stderr[-2000:]
+    start = load_checkpoint(tmp_path / "ft" / "init_from.pt")
+    assert start["step"] == 0 and start["recipe"] is None
+    assert all(torch.equal(v, start["generator"][k]) for k, v in pretrained.state_dict().items())   # the generator starts as the given model
+    assert load_checkpoint(tmp_path / "ft" / "checkpoint.pt")["step"] == 2 and (tmp_path / "ft" / "model.pyt").is_file()
+    # the trained model is the pretrained one moved by two small steps, not a fresh start (whose weights are far from it)
+    from ear_vae.evaluation import load_model
+    trained, fresh = load_model(tmp_path / "ft" / "model.pyt").state_dict(), EarVAE.from_preset("demo").state_dict()
+    distance = lambda a: sum((a[k].float() - v.float()).pow(2).sum().item() for k, v in pretrained.state_dict().items())
+    assert distance(trained) < 0.01 * distance(fresh), (distance(trained), distance(fresh))
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft", *common, "--set", "train.steps=3")
+    assert done.returncode == 0 and "(resumed," in done.stdout, done.stdout   # a longer run of the same folder resumes its own checkpoint
+    done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft2", *common, "--set", "model.preset=small")
+    assert done.returncode == 1 and "its architecture is not model.preset 'small'" in done.stderr, done.stderr

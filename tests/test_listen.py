@@ -57,6 +57,7 @@ def test_listening_page_loads_and_decodes_in_chromium(real_music_clips, tmp_path
             return {src: a.getAttribute('src'), seconds: buffer.duration, channels: buffer.numberOfChannels, element: a.duration, error: a.error && a.error.code};
         }))""")
         images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
+        notice_visible = page.evaluate("() => !document.getElementById('missing-media').hidden")
         shot = tmp_path / "listen.png"
         page.screenshot(path=str(shot), full_page=True)
     page.close()
@@ -65,6 +66,18 @@ def test_listening_page_loads_and_decodes_in_chromium(real_music_clips, tmp_path
         assert d["error"] is None and d["channels"] == 2 and abs(d["seconds"] - 4.0) < 0.01 and abs(d["element"] - 4.0) < 0.01, d
     assert len(images) == 6 and all(images), images
     assert screenshot_is_not_blank(shot) > 0.05
+    assert not notice_visible  # with its media the page does not say they are missing
+
+    # a plain clone: the page is in git, its media (DVC) are not; the page says so and how to get them
+    import shutil
+    shutil.rmtree(tmp_path / "listen")
+    page = browser.new_page()
+    with served(tmp_path) as url:
+        assert page.goto(f"{url}/listen.html").ok
+        page.wait_for_function("() => !document.getElementById('missing-media').hidden", timeout=10000)
+        text = page.inner_text("#missing-media")
+    page.close()
+    assert "make pull" in text and "make repro" in text, text
 
 
 def test_committed_listening_page_lists_every_system():

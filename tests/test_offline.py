@@ -45,13 +45,17 @@ def test_offline_node_script_on_cpu(tmp_path):
     results = json.loads((out / "results.json").read_text())
     assert results["preset"] == "demo" and results["steps"] >= 4 and results["card"] == "cpu"
     assert results["failure"] is None, results["failure"]
-    assert set(results["summary"]) == {"sao", "full", "sao_aa"}
+    assert set(results["summary"]) == {"sao", "full", "sao_aa", "random_phase"}   # the arms, and the chance level on the same clips
+    control = results["summary"].pop("random_phase")
+    assert set(control) == {"0"} and control["0"]["step"] == 0 and "better_than_sao" not in control["0"], control
+    assert control["0"]["metrics"]["si_sdr"]["mean"] < -15   # random phase: no correlation with the clip
     for arm, checkpoints in results["summary"].items():
         assert set(checkpoints) == {"0", "0.25", "0.5", "1"}, checkpoints.keys()
         assert checkpoints["1"]["step"] == results["steps"]
         assert (arm == "sao") == ("better_than_sao" not in checkpoints["1"])
     table = pd.read_csv(out / "per_file.csv")
-    assert len(table[table.split == "test"]) == 3 * 4 * 2  # arms x checkpoints x clips
+    assert len(table[(table.split == "test") & (table.arm != "random_phase")]) == 3 * 4 * 2  # arms x checkpoints x clips
+    assert len(table[(table.split == "test") & (table.arm == "random_phase")]) == 2            # the control: once per clip
     assert "error" not in table.columns and table.mel_distance.notna().all()   # every clip was scored
     assert "probe:" in (out / "log.txt").read_text()
 

@@ -36,6 +36,14 @@ def test_wheel_builds_and_installs_with_current_setuptools(tmp_path):
     assert modules <= {Path(n).name for n in names if n.startswith("ear_vae/")}, sorted(modules - set(names))
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "ear-vae = ear_vae.cli:main" in entry_points, entry_points
+    # runtime requirements: what `import ear_vae` and the CLI need; the pipeline's tools only under the `pipeline` extra
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [l.split(":", 1)[1].strip() for l in metadata.splitlines() if l.startswith("Requires-Dist:")]
+    base = {r.split(";")[0].strip() for r in requires if "extra ==" not in r}
+    base_names = {__import__("re").split(r"[<>=!~ ]", r)[0].lower().replace("-", "_") for r in base}
+    assert {"torch", "huggingface_hub", "soundfile"} <= base_names and not base_names & {"dvc", "dvclive", "papermill", "jupyterlab", "seaborn"}, base_names
+    pipeline = {r.split(";")[0].strip() for r in requires if 'extra == "pipeline"' in r}
+    assert {"dvc", "dvclive", "papermill", "jupyterlab"} <= pipeline, pipeline
     # the wheel installs; the package metadata are readable without importing torch
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], check=True, timeout=600)
     version = subprocess.run([python, "-c", "import importlib.metadata as m; print(m.version('ear_vae'))"], capture_output=True, text=True, check=True)

@@ -80,6 +80,7 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     ours = table[table.group.str.startswith("ours")]
     assert sorted(ours.system) == sorted(VARIANTS) and (ours.clips == 2).all() and (ours.seeds == len(SEEDS)).all()
     assert set(CODECS) <= set(table.system)
+    assert table.icpc.between(0, 1).all() and table.ccpc.between(0, 1).all(), table[["system", "icpc", "ccpc"]]  # fractions, as in per_file.csv
     control = table[table.system == "random_phase"]  # the chance level, scored on the same clips
     assert len(control) == 1 and control.group.iloc[0] == "control (random phase)" and (control.clips == 2).all()
     assert (repo / "eval" / "control" / "random_phase" / "per_file.csv").is_file()
@@ -101,3 +102,21 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     # a second repro has nothing to do
     again = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=repo, env=env, capture_output=True, text=True)
     assert "up to date" in again.stdout, again.stdout
+
+    # shared results (README, "Shared results"): push to a folder remote, commit, clone, pull: the clone gets what git does not hold
+    for command in (["remote", "add", "-d", "shared", str(tmp_path / "remote")], ["push"]):
+        done = subprocess.run([f"{bin_dir}/dvc", *command], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "results"], cwd=repo, check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    media = ["reports/listen/" + p.name for p in (repo / "reports" / "listen").iterdir()] + [f"models/{v}/seed{s}/model.pyt" for v, s in runs] + \
+            [f"eval/{v}/seed{s}/audio/" + p.name for v, s in runs for p in (repo / "eval" / v / f"seed{s}" / "audio").iterdir()]
+    assert (clone / "reports" / "listen.html").is_file() and not any((clone / m).exists() for m in media)   # git alone: the page, not its audio
+    done = subprocess.run([f"{bin_dir}/dvc", "pull"], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    missing = [m for m in media if not (clone / m).is_file() or (clone / m).read_bytes() != (repo / m).read_bytes()]
+    assert not missing, missing
+    status = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=clone, env=env, capture_output=True, text=True)
+    assert "up to date" in status.stdout, status.stdout   # the clone holds the committed run, nothing to recompute

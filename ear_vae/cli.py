@@ -239,7 +239,8 @@ def cmd_reconstruct(args):
     from tqdm.auto import tqdm
     from ear_vae.evaluation import load_model, reconstruct_file
     from ear_vae.hub import resolve_checkpoint
-    check_chunking(args.chunk_seconds, args.overlap_seconds, args.batch_windows)
+    overlap = args.overlap_seconds if args.overlap_seconds is not None else min(1.0, args.chunk_seconds / 2)  # the default fits any chunk
+    check_chunking(args.chunk_seconds, overlap, args.batch_windows)
     jobs = reconstruction_jobs(args.input, args.output, "." + args.format)
     problems = check_inputs(jobs)
     if len(jobs) == 1 and problems: raise ValueError(f"{problems[0][0]}: {problems[0][1].removeprefix(str(problems[0][0]) + ': ')}")
@@ -255,7 +256,7 @@ def cmd_reconstruct(args):
     batch_windows = args.batch_windows or (4 if device == "cuda" else 1)
     for src, dst in tqdm(jobs, desc="reconstruct", unit="file", disable=len(jobs) == 1):
         dst.parent.mkdir(parents=True, exist_ok=True)
-        try: done = reconstruct_file(model, src, dst, args.chunk_seconds, args.overlap_seconds, batch_windows)
+        try: done = reconstruct_file(model, src, dst, args.chunk_seconds, overlap, batch_windows)
         except (ValueError, OSError, RuntimeError) as e:   # e.g. a file whose header reads but whose audio is cut short
             if len(jobs) == 1: raise
             problems.append((src, str(e).splitlines()[0])); continue
@@ -477,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
     p.add_argument("--format", choices=["wav", "flac", "ogg"], default="wav", help="output format for a folder IN (a file OUT: its extension)")
     p.add_argument("--chunk-seconds", type=float, default=10.0, help="reconstruct in chunks of this length (memory bounded by the chunk; at least 1024 samples)")
-    p.add_argument("--overlap-seconds", type=float, default=1.0, help="crossfaded overlap between chunks (0 to half a chunk)")
+    p.add_argument("--overlap-seconds", type=float, default=None, help="crossfaded overlap between chunks, 0 to half a chunk (default: 1 s, or half a chunk shorter than 2 s)")
     p.add_argument("--batch-windows", type=int, default=None, help="chunks per forward pass of a long file (default: 4 on a GPU, 1 on the CPU)")
 
     p = _subcommand(sub, "evaluate", "the paper's metrics for two folders of files paired by name", cmd_evaluate,

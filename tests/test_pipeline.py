@@ -111,8 +111,9 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     subprocess.run([*git, "commit", "-q", "-m", "results"], cwd=repo, check=True)
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
-    media = ["reports/listen/" + p.name for p in (repo / "reports" / "listen").iterdir()] + [f"models/{v}/seed{s}/model.pyt" for v, s in runs] + \
-            [f"eval/{v}/seed{s}/audio/" + p.name for v, s in runs for p in (repo / "eval" / v / f"seed{s}" / "audio").iterdir()]
+    files = lambda folder: [str(p.relative_to(repo)) for p in sorted((repo / folder).rglob("*")) if p.is_file()]
+    media = files("reports/listen") + [f"models/{v}/seed{s}/model.pyt" for v, s in runs] + [m for v, s in runs for m in files(f"eval/{v}/seed{s}/audio")]
+    assert any(m.endswith(".flac") for m in media) and any(m.endswith(".wav") for m in media), media
     assert (clone / "reports" / "listen.html").is_file() and not any((clone / m).exists() for m in media)   # git alone: the page, not its audio
     done = subprocess.run([f"{bin_dir}/dvc", "pull"], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]

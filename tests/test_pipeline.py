@@ -36,7 +36,7 @@ def _copy_repository(dst: Path):
         shutil.copy2(REPO / name, dst / name)
 
 
-def test_dvc_repro_at_toy_scale(tmp_path):
+def test_dvc_repro_at_toy_scale(tmp_path, browser):
     repo = tmp_path / "repo"
     repo.mkdir()
     _copy_repository(repo)
@@ -121,3 +121,16 @@ def test_dvc_repro_at_toy_scale(tmp_path):
     assert not missing, missing
     status = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=clone, env=env, capture_output=True, text=True)
     assert "up to date" in status.stdout, status.stdout   # the clone holds the committed run, nothing to recompute
+    # and the clone's listening page plays: Chromium decodes every player's audio, no missing-media notice
+    from conftest import served
+    page = browser.new_page()
+    with served(clone / "reports") as url:
+        assert page.goto(f"{url}/listen.html").ok
+        page.wait_for_load_state("load")
+        decoded = page.evaluate("""async () => Promise.all([...document.querySelectorAll('audio')].map(async a =>
+            (await new OfflineAudioContext(2, 44100, 44100).decodeAudioData(await (await fetch(a.src)).arrayBuffer())).numberOfChannels))""")
+        images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
+        notice_hidden = page.evaluate("() => document.getElementById('missing-media').hidden")
+    page.close()
+    assert len(decoded) == 1 + len(VARIANTS) + len(CODECS) and set(decoded) == {2}, decoded
+    assert images and all(images) and notice_hidden, (images, notice_hidden)

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['QUICKSTART_SETS', 'OUTPUT_SUFFIXES', 'LATENT_FRAME', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS', 'REPORT_NOTEBOOK',
-           'EXPECTED_ERRORS', 'package_version', 'cli_params', 'cmd_init', 'apply_overrides', 'cmd_fetch',
-           'cmd_prepare', 'cmd_quickstart', 'finetune_start', 'cmd_train', 'cmd_warmstart', 'reconstruction_jobs',
-           'check_chunking', 'input_seconds', 'check_inputs', 'cmd_reconstruct', 'check_evaluation_inputs',
-           'evaluation_folders', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model', 'cmd_codecs', 'cmd_control',
-           'cmd_report', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
+           'EXPECTED_ERRORS', 'package_version', 'cli_params', 'cmd_init', 'apply_overrides', 'fetch_sources',
+           'cmd_fetch', 'cmd_prepare', 'cmd_quickstart', 'finetune_start', 'cmd_train', 'cmd_warmstart',
+           'reconstruction_jobs', 'check_chunking', 'input_seconds', 'check_inputs', 'cmd_reconstruct',
+           'check_evaluation_inputs', 'evaluation_folders', 'cmd_evaluate', 'cmd_clips', 'cmd_evaluate_model',
+           'cmd_codecs', 'cmd_control', 'cmd_report', 'cmd_thd', 'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #c096a682
 import argparse
@@ -72,16 +72,15 @@ def apply_overrides(params: dict, assignments) -> dict:
         node[leaf] = value
     return validate_params(out)
 
-def cmd_fetch(args):
+def fetch_sources(sources, out) -> dict:
+    "Fetch the `debian:` sources into `out`: {source: its folder, or None for a local source (nothing to fetch)}."
     from ear_vae.data import fetch_debian_package
-    params = cli_params(args.params)
-    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-    for source in params["data"]["sources"]:
-        if source.startswith("debian:"):
-            folder = fetch_debian_package(source.split(":", 1)[1], cache_dir=out)
-            print(f"{source}: {folder}")
-        else:
-            print(f"{source}: local source, nothing to fetch")
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    return {source: fetch_debian_package(source.split(":", 1)[1], cache_dir=out) if source.startswith("debian:") else None for source in sources}
+
+def cmd_fetch(args):
+    for source, folder in fetch_sources(cli_params(args.params)["data"]["sources"], args.out).items():
+        print(f"{source}: {folder}" if folder else f"{source}: local source, nothing to fetch")
 
 def cmd_prepare(args):
     from ear_vae.data import prepare_corpus
@@ -97,7 +96,7 @@ QUICKSTART_SETS = ("train.steps=600", "train.warmstart_steps=500")  # about 4 mi
 def cmd_quickstart(args):
     "Fetch and prepare the music (once), train one small model, reconstruct a test clip, print where to listen."
     import time
-    from ear_vae.data import fetch_debian_package, prepare_corpus, read_manifest
+    from ear_vae.data import prepare_corpus, read_manifest
     from ear_vae.evaluation import load_model, reconstruct_clips, spectrogram_comparison, write_test_clips
     from ear_vae.metrics import METRICS, evaluate_pair, load_audio
     from ear_vae.trainer import train
@@ -110,8 +109,7 @@ def cmd_quickstart(args):
     if (prepared / "manifest.csv").is_file(): say(f"1/4 music: {prepared} is prepared already (the pipeline's corpus)")
     else:
         say(f"1/4 music: fetching {', '.join(d['sources'])} from the Debian archive and preparing it (about 2 min)")
-        for source in d["sources"]:
-            if source.startswith("debian:"): fetch_debian_package(source.split(":", 1)[1], cache_dir=args.raw)
+        fetch_sources(d["sources"], args.raw)
         prepare_corpus(d["sources"], prepared, d["min_seconds"], d["valid_fraction"], d["test_fraction"], cache_dir=args.raw)
     t = params["train"]
     say(f"2/4 training recipe {args.recipe}: {t['steps']} steps ({t['warmstart_steps']} of the warm start), a progress bar below")

@@ -160,6 +160,11 @@ def cmd_train(args):
         if params["train"]["warmstart_steps"]:
             print(f"--init-from: train.warmstart_steps {params['train']['warmstart_steps']} -> 0 (a fine-tune starts from trained weights)", file=sys.stderr)
             params = apply_overrides(params, ["train.warmstart_steps=0"])
+        warmup = params["train"]["disc_warmup_steps"]
+        if warmup and not params["train"]["disc_pretrain_steps"]:   # the warm-up is the fresh discriminator's, not the trained generator's
+            print(f"--init-from: train.disc_pretrain_steps 0 -> {warmup}, train.disc_warmup_steps {warmup} -> 0 (the fresh discriminator "
+                  "learns the pretrained generator's output alone before the generator sees it)", file=sys.stderr)
+            params = apply_overrides(params, [f"train.disc_pretrain_steps={warmup}", "train.disc_warmup_steps=0"])
         # rebuilt at every call, on every rank (cheap, deterministic): used only when OUT/checkpoint.pt does not resume
         warmstart = finetune_start(params, args.init_from, Path(args.out) / "init_from.pt")
     result = train(params, args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=warmstart)
@@ -457,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warmstart", default=None, metavar="CHECKPOINT",
                    help="start from this shared warm start (`ear-vae warmstart` at the same seed and params) unless OUT/checkpoint.pt resumes")
     p.add_argument("--init-from", default=None, metavar="REF",
-                   help="fine-tune: start the generator from this model (a path, `official` or hf:OWNER/NAME[@REV][:FILE]; its architecture must be model.preset's) with a fresh discriminator")
+                   help="fine-tune: start the generator from this model (a path, `official` or hf:OWNER/NAME[@REV][:FILE]; its architecture must be model.preset's) with a fresh discriminator, which trains alone for train.disc_warmup_steps first")
 
     p = _subcommand(sub, "warmstart", "train the shared warm start of one seed (train.warmstart_steps of the fast terms, no recipe, no adversary)", cmd_warmstart,
                     ["ear-vae warmstart --seed 0 --out models/warmstart/seed0",

@@ -79,24 +79,25 @@ def reconstruct_file(model: EarVAE, in_path, out_path, chunk_seconds: float = 10
     return {"seconds": audio.shape[-1] / TARGET_RATE, "notes": notes}
 
 # %% ../nbs/08a_evaluation.ipynb #c38a6652
-def spectrogram_comparison(reference: torch.Tensor, estimate: torch.Tensor, path, title: str = "", seconds: float = 5.0):
-    "Save reference | reconstruction | difference log-spectrograms (mid channel, dB) as an image."
+def spectrogram_comparison(reference: torch.Tensor, estimate: torch.Tensor, path, title: str = "", seconds: float | None = None) -> float:
+    "Save reference / reconstruction / difference log-spectrograms (mid channel, dB) of the first `seconds` (None: all) as an image; the seconds shown."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    n = min(reference.shape[-1], estimate.shape[-1], int(seconds * TARGET_RATE))
+    n = min(reference.shape[-1], estimate.shape[-1], *([int(seconds * TARGET_RATE)] if seconds else []))
     def spec(x): return torch.stft(x[..., :n].mean(0), 2048, 512, window=torch.hann_window(2048), return_complex=True).abs()
     r, e = spec(reference), spec(estimate)
     db = lambda m: 20 * torch.log10(m + 1e-5)
     panels = [("reference", db(r)), ("reconstruction", db(e)), ("difference |R| - |E|", db(r) - db(e))]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4), sharey=True)
+    fig, axes = plt.subplots(3, 1, figsize=(12, 8), sharex=True)   # stacked: the whole clip's time axis at full width
     extent = [0, n / TARGET_RATE, 0, TARGET_RATE / 2000]
     for ax, (name, img) in zip(axes, panels):
         kw = dict(vmin=-30, vmax=30, cmap="RdBu_r") if name.startswith("diff") else dict(vmin=-100, vmax=float(db(r).max()), cmap="magma")
         im = ax.imshow(img.numpy(), origin="lower", aspect="auto", extent=extent, **kw)
-        ax.set(title=name, xlabel="time (s)"); fig.colorbar(im, ax=ax, label="dB")
-    axes[0].set_ylabel("frequency (kHz)"); fig.suptitle(title); fig.tight_layout()
+        ax.set(title=name, ylabel="frequency (kHz)"); fig.colorbar(im, ax=ax, label="dB", pad=0.01)
+    axes[-1].set_xlabel("time (s)"); fig.suptitle(title); fig.tight_layout()
     save_figure(fig, path, dpi=64)
     plt.close(fig)
+    return n / TARGET_RATE
 
 def save_figure(fig, path, dpi: int = 80):
     "Write a matplotlib figure as a 256-colour PNG (about a third of the bytes of full colour; the tree travels to GPU nodes), atomically."

@@ -32,7 +32,7 @@ from .io import atomic_path, load_checkpoint, write_json
 from .metrics import METRICS, evaluate_pair
 from .params import load_params
 from .stats import interval
-from .trainer import Callback, Trainer, Until, as_floats, fit
+from .trainer import Callback, Trainer, Until, as_floats, fit, step_role
 
 # %% ../nbs/11_offline.ipynb #fe2ba7e5
 def node_batches(prepared_dir, params: dict) -> StepBatches:
@@ -281,7 +281,7 @@ def paired_ablation(bundle, out, deadline: float, params: dict) -> dict:
         except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")
         scorer.gather(); scorer.close()
     trained = min((a.step for a in arms), default=0)  # an arm that failed mid-step is behind the others
-    generator_updates = min(trained, disc_warmup) + math.ceil(max(0, trained - disc_warmup) / 2)
+    generator_updates = sum(step_role(s, {**params["train"], "disc_warmup_steps": disc_warmup}) != "discriminator" for s in range(trained))
     audio_seconds = generator_updates * o["batch_size"] * o["segment_samples"] / TARGET_RATE
     results = {"card": torch.cuda.get_device_name(0) if device == "cuda" else "cpu", "torch": torch.__version__, "preset": o["preset"],
                "bf16": params["train"]["bf16"], "batch": o["batch_size"], "segment": o["segment_samples"], "steps": trained, "disc_warmup_steps": disc_warmup,

@@ -39,6 +39,7 @@ DEFAULT_PARAMS = {
         "lr_inv_gamma": 200000.0, "lr_power": 0.5,   # inverse decay (1 + step / inv_gamma)^-power (SAO's InverseLR)
         "grad_clip": 10.0,
         "disc_warmup_steps": 250,    # generator-only steps before the adversarial game starts
+        "disc_pretrain_steps": 0,    # then the discriminator alone (the generator waits), e.g. a fresh one against a fine-tuned generator
         "warmstart_steps": 0,        # steps on the fast start (waveform L1 + log-mel, no adversary) before the recipe; 0: from scratch
         "ema_decay": 0.0,            # 0 = no EMA of the generator
         "silence_db": -50.0, "gain_db": None,   # crop re-draw threshold; optional gain augmentation [lo, hi] dB
@@ -110,6 +111,7 @@ RULES = {
     "train.lr_inv_gamma": (_positive, "a positive number"), "train.lr_power": (lambda v: v >= 0, "a number >= 0"),
     "train.grad_clip": (_positive, "a positive number"),
     "train.disc_warmup_steps": (lambda v: v >= 0, "an integer >= 0"),
+    "train.disc_pretrain_steps": (lambda v: v >= 0, "an integer >= 0"),
     "train.warmstart_steps": (lambda v: v >= 0, "an integer >= 0 (0: no warm start)"),
     "train.ema_decay": (_fraction, "a number in [0, 1) (0 disables EMA)"),
     "train.gain_db": (lambda v: v is None or (len(v) == 2 and v[0] <= v[1]), "null or [low, high] in dB"),

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError', 'setup_device', 'unwrap',
-           'Trainer', 'as_floats', 'training_math', 'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive',
-           'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar', 'StopOnSignal', 'training_batches', 'train',
-           'tiny_params', 'write_toy_corpus']
+           'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest', 'Until', 'Callback', 'fit',
+           'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar', 'StopOnSignal',
+           'training_batches', 'train', 'tiny_params', 'write_toy_corpus']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
+import hashlib
 import json
 import os
 import random
@@ -80,7 +81,7 @@ class Trainer:
         self.reconstruction = training_loss(recipe, p["loss"]).to(self.device) if recipe else None
         self.fast_start = FastStartLoss(p["loss"]["waveform_weight"], p["loss"]["mel_weight"]).to(self.device) if t["warmstart_steps"] else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
-        self.step, self.skipped, self.nonfinite_run = 0, 0, 0
+        self.step, self.skipped, self.nonfinite_run, self.started_from = 0, 0, 0, None
         self.opt_g, self.sched_g = _optimiser([q for q in self.generator.parameters() if q.requires_grad], t["gen_lr"], t)
         self.opt_d, self.sched_d = _optimiser(self.discriminator.parameters(), t["disc_lr"], t)
         if self.world > 1: self.generator, self.discriminator = DDP(self.generator), DDP(self.discriminator)
@@ -137,6 +138,13 @@ def discriminator_terms(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tenso
     return {"disc_hinge": discriminator_hinge_loss([l[:len(x)].float() for l in logits], [l[len(x):].float() for l in logits])}
 
 # %% ../nbs/07_trainer.ipynb #a6044f4d
+def step_role(step: int, t: dict) -> str:
+    "What step `step` updates under the `train:` params `t`: 'generator' (before the game), 'discriminator' or 'adversarial generator'."
+    game = max(t["disc_warmup_steps"], t["warmstart_steps"])   # the adversarial game's first step
+    if step < game: return "generator"
+    if step < game + t["disc_pretrain_steps"]: return "discriminator"   # the discriminator alone first: the generator waits
+    return "discriminator" if (step - game - t["disc_pretrain_steps"]) % 2 else "adversarial generator"
+
 @patch
 def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     "Step `self.step` (generator or discriminator) on the batch `x`, then the next step; its values as detached 0-d tensors, or {} when skipped."
@@ -145,9 +153,8 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     x = x.to(self.device)
     if self.recipe is None and step >= t["warmstart_steps"]:
         raise RuntimeError(f"step {step}: the warm start (no recipe) trains only the first train.warmstart_steps = {t['warmstart_steps']} steps")
-    adversary_from = max(t["disc_warmup_steps"], t["warmstart_steps"])
-    adversarial = step >= adversary_from
-    update_disc = adversarial and (step - adversary_from) % 2 == 1
+    role = step_role(step, t)
+    adversarial, update_disc = role != "generator", role == "discriminator"
     if update_disc:  # this update's lr: the schedule at the training step (its warm-up does not start again at its first update)
         for group in self.opt_d.param_groups: group["lr"] = group["initial_lr"] * inverse_lr(step, t["lr_warmup"], t["lr_inv_gamma"], t["lr_power"])
     terms = self.discriminator_terms(x) if update_disc else self.generator_terms(x, adversarial, warm=step < t["warmstart_steps"])
@@ -219,8 +226,8 @@ def state_dict(self: Trainer) -> dict:
     return {"generator": unwrap(self.generator).state_dict(), "discriminator": unwrap(self.discriminator).state_dict(),
             "ema": self.ema.state_dict() if self.ema else None, "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
             "sched_g": self.sched_g.state_dict(), "sched_d": self.sched_d.state_dict(), "step": self.step,
-            "skipped": self.skipped, "rng": _rng_state(), "params": self.params, "recipe": self.recipe,
-            "model_config": unwrap(self.generator).config}
+            "skipped": self.skipped, "nonfinite_run": self.nonfinite_run, "rng": _rng_state(), "params": self.params,
+            "recipe": self.recipe, "model_config": unwrap(self.generator).config, "started_from": self.started_from}
 
 @patch
 def save_checkpoint(self: Trainer, path, keep_every: int = 0):
@@ -232,17 +239,35 @@ def save_checkpoint(self: Trainer, path, keep_every: int = 0):
             with atomic_path(path.parent / f"checkpoint_step{self.step}.pt") as tmp: shutil.copyfile(path, tmp)
     _barrier(self.world)
 
+def weights_digest(weights: dict) -> str:
+    "SHA-256 of a state dict's names and tensor bytes (in name order): the identity of a set of weights, whatever file holds them."
+    digest = hashlib.sha256()
+    for name in sorted(weights):
+        digest.update(name.encode()); digest.update(weights[name].detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+def _read_warmstart(path) -> dict:
+    if not Path(path).is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` at this seed first)")
+    return load_checkpoint(path)
+
+def _start_record(path, state: dict) -> dict:
+    "What a run started from: the warm start's (or fine-tune start's) path, step and generator digest."
+    return {"path": str(path), "step": state["step"], "generator_sha256": weights_digest(state["generator"])}
+
 @patch
-def resume(self: Trainer, path) -> bool:
-    "Continue from the checkpoint at `path` when it has the same training math and recipe; False (and why) when not."
+def resume(self: Trainer, path, warmstart=None) -> bool:
+    "Continue from the checkpoint at `path` when it has the same training math and recipe (and started from the warm start `warmstart`, when given); False (and why) when not."
     path = Path(path)
     if not path.exists(): return False
     state = load_checkpoint(path)  # data only (a crafted pickle is refused), on the CPU: load_state_dict moves it, the RNG state stays there
     recipe = state.get("recipe", state.get("variant"))  # checkpoints written before the recipe had one name said "variant"
     differing = _differing_keys(training_math(state.get("params", {"train": {}})), training_math(self.params))
-    if differing or recipe != self.recipe:
+    recorded = (state.get("started_from") or {}).get("generator_sha256")
+    other_start = warmstart is not None and recorded != _start_record(warmstart, _read_warmstart(warmstart))["generator_sha256"]
+    if differing or recipe != self.recipe or other_start:
         if self.rank == 0:
-            why = f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})"
+            why = (f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})" if differing
+                   else f"another start than {warmstart} (its generator's weights differ)" if recorded else "no record of its start")
             print(f"{path}: written with {why}; starting afresh")
         return False
     self._load_state(state)
@@ -251,9 +276,7 @@ def resume(self: Trainer, path) -> bool:
 @patch
 def start_from_warmstart(self: Trainer, path):
     "Start from the shared warm start at `path` (`train(params, None, ...)` at this seed and these params): its whole state, then this trainer's recipe."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` at this seed first)")
-    state = load_checkpoint(path)
+    state = _read_warmstart(path)
     if state.get("recipe", state.get("variant")) is not None:
         raise ValueError(f"{path}: not a warm start (a run of recipe {state.get('recipe', state.get('variant'))!r})")
     differing = _differing_keys(training_math(state["params"]), training_math(self.params))
@@ -261,14 +284,16 @@ def start_from_warmstart(self: Trainer, path):
     if state["step"] != self.params["train"]["warmstart_steps"]:
         raise ValueError(f"{path}: the warm start stopped at step {state['step']}, not at train.warmstart_steps = {self.params['train']['warmstart_steps']}; finish it first")
     self._load_state(state)
+    self.started_from = _start_record(path, state)   # kept in this run's checkpoints: which start it continued
 
 @patch
 def _load_state(self: Trainer, state: dict):
-    "Load a checkpoint's networks, EMA, optimisers, schedules, step, skip count and RNG state."
+    "Load a checkpoint's networks, EMA, optimisers, schedules, step, skip counts, start record and RNG state."
     unwrap(self.generator).load_state_dict(state["generator"]); unwrap(self.discriminator).load_state_dict(state["discriminator"])
     if self.ema: self.ema.load_state_dict(state["ema"])
     for name in ("opt_g", "opt_d", "sched_g", "sched_d"): getattr(self, name).load_state_dict(state[name])
     self.step, self.skipped = state["step"], state["skipped"]
+    self.nonfinite_run, self.started_from = state.get("nonfinite_run", 0), state.get("started_from")
     _set_rng_state(state["rng"])
 
 @patch
@@ -295,6 +320,7 @@ class Callback:
     def on_fit_start(self, arms: list): pass
     def on_step_end(self, arms: list, logged: dict, seconds: float) -> bool | None: pass
     def on_fit_end(self, arms: list, reason: str): pass
+    def on_fit_error(self, arms: list, error: BaseException): pass
 
 def fit(arms, batches, until: Until, callbacks=()) -> dict:
     "Train every arm in lockstep, each on the same batch from `batches`, until `until` (or a callback) stops it."
@@ -303,11 +329,15 @@ def fit(arms, batches, until: Until, callbacks=()) -> dict:
     if len({arm.name for arm in arms}) != len(arms): raise ValueError(f"fit: arm names must differ, got {[arm.name for arm in arms]}")
     for callback in callbacks: callback.on_fit_start(arms)
     batches = iter(batches)
-    while (reason := until.reason(arms[0].step)) is None:
-        x, start = next(batches), time.perf_counter()
-        logged = {arm.name: arm.training_step(x) for arm in arms}
-        stops = [callback.on_step_end(arms, logged, time.perf_counter() - start) for callback in callbacks]
-        if any(stops): reason = "callback"; break
+    try:
+        while (reason := until.reason(arms[0].step)) is None:
+            x, start = next(batches), time.perf_counter()
+            logged = {arm.name: arm.training_step(x) for arm in arms}
+            stops = [callback.on_step_end(arms, logged, time.perf_counter() - start) for callback in callbacks]
+            if any(stops): reason = "callback"; break
+    except BaseException as error:   # a non-finite stop, a second Ctrl-C, a crash: each callback tidies up (no checkpoint), then it passes on
+        for callback in callbacks: callback.on_fit_error(arms, error)
+        raise
     for callback in callbacks: callback.on_fit_end(arms, reason)
     return {"step": arms[0].step, "reason": reason, "skipped": {arm.name: arm.skipped for arm in arms}}
 
@@ -426,6 +456,7 @@ class ProgressBar(Callback):
         if arms[0].step % self.log_every == 0 and logged[arms[0].name].get("gen_total") is not None:
             self.bar.set_postfix(loss=f"{logged[arms[0].name]['gen_total'].item():.3f}")
     def on_fit_end(self, arms, reason): self.bar.close()
+    def on_fit_error(self, arms, error): self.bar.close()
 
 class StopOnSignal(Callback):
     "Ctrl-C or SIGTERM (one process, main thread) ends `fit` after the current step, so `Checkpoints` saves it; a second signal stops at once."
@@ -441,6 +472,7 @@ class StopOnSignal(Callback):
     def on_fit_end(self, arms, reason):
         for sig, handler in self.previous.items(): signal.signal(sig, handler)
         self.previous = {}
+    def on_fit_error(self, arms, error): self.on_fit_end(arms, "error")   # the handlers are put back whatever ends the loop
 
 # %% ../nbs/07_trainer.ipynb #b8116dce
 def training_batches(params: dict, data_dir, rank: int = 0, world: int = 1) -> StepBatches:
@@ -465,7 +497,7 @@ def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, pro
     t, out_dir = params["train"], Path(out_dir)
     last = t["steps"] if recipe else t["warmstart_steps"]
     trainer = Trainer(params, recipe)
-    resumed = trainer.resume(out_dir / "checkpoint.pt")
+    resumed = trainer.resume(out_dir / "checkpoint.pt", warmstart)
     warm_started = not resumed and warmstart is not None
     if warm_started: trainer.start_from_warmstart(warmstart)
     _check_same_step(trainer)
@@ -487,8 +519,9 @@ def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, pro
         tqdm.write(f"{trainer.name}: {start} at step {trainer.step} of {last} on {trainer.device}; the first step is the slowest"
                    + (" (it compiles the fused Snake-beta)" if t["fused_activation"] else "") + f"; a checkpoint every {t['checkpoint_every']} steps and at Ctrl-C")
     fit(trainer, batches.stream(trainer.step, stop, t["num_workers"], trainer.device), Until(steps=stop), callbacks)
-    if interrupt.requested: raise KeyboardInterrupt(f"{interrupt.requested} at step {trainer.step}: its checkpoint is in {out_dir}; the same command resumes")
-    if recipe and trainer.step >= t["steps"]: trainer.export(out_dir / "model.pyt")
+    if recipe and trainer.step >= t["steps"]: trainer.export(out_dir / "model.pyt")   # also when the signal came during the last step
+    if interrupt.requested and trainer.step < stop:
+        raise KeyboardInterrupt(f"{interrupt.requested} at step {trainer.step}: its checkpoint is in {out_dir}; the same command resumes")
     return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed, "warm_started": warm_started}
 
 # %% ../nbs/07_trainer.ipynb #4d5cb975

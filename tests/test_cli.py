@@ -260,11 +260,16 @@ def test_finetune_from_a_pretrained_model(tmp_path):
     common = ["--params", tmp_path / "p.yaml", "--data", tmp_path / "prep", "--set", "train.steps=2", "--set", "train.disc_warmup_steps=1"]
     done = run("train", "--recipe", "kw", "--init-from", tmp_path / "pre" / "model.pyt", "--out", tmp_path / "ft", *common)
     assert done.returncode == 0 and "fine-tuned from" in done.stdout and "warmstart_steps 5 -> 0" in done.stderr, done.stderr[-2000:]
+    assert "disc_pretrain_steps 0 -> 1, train.disc_warmup_steps 1 -> 0" in done.stderr, done.stderr[-2000:]
     start = load_checkpoint(tmp_path / "ft" / "init_from.pt")
     assert start["step"] == 0 and start["recipe"] is None
     assert all(torch.equal(v, start["generator"][k]) for k, v in pretrained.state_dict().items())   # the generator starts as the given model
-    assert load_checkpoint(tmp_path / "ft" / "checkpoint.pt")["step"] == 2 and (tmp_path / "ft" / "model.pyt").is_file()
-    # the trained model is the pretrained one moved by two small steps, not a fresh start (whose weights are far from it)
+    end = load_checkpoint(tmp_path / "ft" / "checkpoint.pt")
+    assert end["step"] == 2 and (tmp_path / "ft" / "model.pyt").is_file()
+    # step 0 trained the fresh discriminator alone, step 1 the generator against it: one update each
+    assert [end[opt]["state"][0]["step"].item() for opt in ("opt_d", "opt_g")] == [1.0, 1.0]
+    assert any(not torch.equal(v, start["discriminator"][k]) for k, v in end["discriminator"].items())
+    # the trained model is the pretrained one moved by one small step, not a fresh start (whose weights are far from it)
     from ear_vae.evaluation import load_model
     trained, fresh = load_model(tmp_path / "ft" / "model.pyt").state_dict(), EarVAE.from_preset("demo").state_dict()
     distance = lambda a: sum((a[k].float() - v.float()).pow(2).sum().item() for k, v in pretrained.state_dict().items())

@@ -165,6 +165,9 @@ def cmd_train(args):
             print(f"--init-from: train.disc_pretrain_steps 0 -> {warmup}, train.disc_warmup_steps {warmup} -> 0 (the fresh discriminator "
                   "learns the pretrained generator's output alone before the generator sees it)", file=sys.stderr)
             params = apply_overrides(params, [f"train.disc_pretrain_steps={warmup}", "train.disc_warmup_steps=0"])
+        elif warmup:
+            print(f"--init-from: the pretrained generator trains without the adversary for train.disc_warmup_steps = {warmup} steps, then the "
+                  f"discriminator alone for train.disc_pretrain_steps = {params['train']['disc_pretrain_steps']}", file=sys.stderr)
         # rebuilt at every call, on every rank (cheap, deterministic): used only when OUT/checkpoint.pt does not resume
         warmstart = finetune_start(params, args.init_from, Path(args.out) / "init_from.pt")
     result = train(params, args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=warmstart)

@@ -83,7 +83,8 @@ def spectrogram_comparison(reference: torch.Tensor, estimate: torch.Tensor, path
     "Save reference / reconstruction / difference log-spectrograms (mid channel, dB) of the first `seconds` (None: all) as an image; the seconds shown."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    n = min(reference.shape[-1], estimate.shape[-1], *([int(seconds * TARGET_RATE)] if seconds else []))
+    if seconds is not None and seconds <= 0: raise ValueError(f"spectrogram_comparison: seconds must be positive (or None: all), got {seconds}")
+    n = min(reference.shape[-1], estimate.shape[-1], *([int(seconds * TARGET_RATE)] if seconds is not None else []))
     def spec(x): return torch.stft(x[..., :n].mean(0), 2048, 512, window=torch.hann_window(2048), return_complex=True).abs()
     r, e = spec(reference), spec(estimate)
     db = lambda m: 20 * torch.log10(m + 1e-5)

@@ -134,3 +134,16 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     page.close()
     assert len(decoded) == 1 + len(VARIANTS) + len(CODECS) and set(decoded) == {2}, decoded
     assert images and all(images) and notice_hidden, (images, notice_hidden)
+
+    # the README's quick single-variant experiment, in the clone: a temporary copy runs it, the working tree stays as committed
+    quick = ["exp", "run", "--temp", "-S", "seeds=[0]", "-S", "aa_seeds=[]", "-S", "variants=[sao]"]
+    before = {name: (clone / name).read_bytes() for name in ("params.yaml", "dvc.lock", "reports/ablation.md")}
+    done = subprocess.run([f"{bin_dir}/dvc", *quick], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
+    assert all((clone / name).read_bytes() == content for name, content in before.items())   # the committed result is untouched
+    shown = subprocess.run([f"{bin_dir}/dvc", "exp", "show", "--no-pager", "--only-changed", "--drop", ".*", "--keep",
+                            r"Experiment|seeds|variants|train\.steps", "--csv"], cwd=clone, env=env, capture_output=True, text=True)
+    header, *rows = [line.split(",") for line in shown.stdout.strip().splitlines()]
+    assert header[0] == "Experiment" and {"seeds", "variants"} <= set(header) and len(header) <= 5, shown.stdout   # a readable table
+    experiment = [row for row in rows if row[0]]   # the workspace and HEAD rows have no experiment name
+    assert len(experiment) == 1 and experiment[0][header.index("variants")] == "['sao']", shown.stdout

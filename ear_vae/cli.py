@@ -124,7 +124,7 @@ def cmd_quickstart(args):
     import soundfile as sf
     for name, audio in (("original", reference), ("reconstruction", estimate)):
         with atomic_path(out / f"{name}.wav") as tmp: sf.write(tmp, audio.numpy().T, 44100, subtype="FLOAT", format="WAV")
-    spectrogram_comparison(reference, estimate, out / "spectrograms.png", title=f"quickstart ({args.recipe}, {t['steps']} steps)", seconds=10.0)
+    spectrogram_comparison(reference, estimate, out / "spectrograms.png", title=f"quickstart ({args.recipe}, {t['steps']} steps)")
     scores = evaluate_pair(estimate, reference)
     say("4/4 done: " + ", ".join(f"{m.label} {m.shown(scores[m.name]):.2f}{(' ' + m.unit) if m.unit else ''}" for m in METRICS.values()))
     print(f"listen: {out / 'original.wav'} and {out / 'reconstruction.wav'}; look: {out / 'spectrograms.png'}; "

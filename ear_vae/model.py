@@ -18,7 +18,7 @@ from fastcore.basics import patch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
-from .io import atomic_path, load_checkpoint
+from .io import atomic_path, load_checkpoint, write_torch
 
 # %% ../nbs/04_model.ipynb #c75b00de
 def _to_official_names(module, state_dict, prefix, local_metadata):
@@ -454,7 +454,7 @@ def load_official(cls: EarVAE, path_or_state_dict, config: dict | None = None) -
 def save_official(self: EarVAE, path, write_config: bool = True) -> Path:
     "Write the state dict in the official layout (`weight_g` / `weight_v`) atomically, and `model_config.json` beside it (as the authors publish)."
     import json
-    with atomic_path(path) as tmp: torch.save(self.state_dict(), tmp)
+    write_torch(path, self.state_dict())   # the same weights give the same bytes
     if write_config:
         with atomic_path(Path(path).parent / "model_config.json") as tmp: tmp.write_text(json.dumps(self.config, indent=1) + "\n")
     return Path(path)

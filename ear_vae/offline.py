@@ -28,7 +28,7 @@ import torch
 from .bundle import MIB, make_bundle, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
 from .evaluation import CONTROL, load_clips, random_phase_control, reconstruct_clips
-from .io import atomic_path, load_checkpoint, write_json
+from .io import atomic_path, load_checkpoint, write_json, write_torch
 from .metrics import METRICS, evaluate_pair
 from .params import load_params
 from .stats import interval
@@ -117,7 +117,7 @@ def export_generator(folder, arm: str, out_path) -> Path:
     blob = join_weights(folder)
     if arm not in blob["generators"]: raise ValueError(f"{folder}: no generator {arm!r}; have {list(blob['generators'])}")
     out_path = Path(out_path); out_path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out_path) as tmp: torch.save(blob["generators"][arm], tmp)
+    write_torch(out_path, blob["generators"][arm])
     write_json(out_path.parent / "model_config.json", blob["config"])
     return out_path
 

@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 from .data import SegmentDataset, StepBatches
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
-from .io import atomic_path, load_checkpoint, write_json
+from .io import atomic_path, load_checkpoint, write_json, write_torch
 from .losses import RECIPES, FastStartLoss, ReconstructionLoss, training_loss
 from .model import EarVAE, bias_parameters, set_fused_activation, signal_preserving_init
 from .params import validate_params
@@ -236,7 +236,7 @@ def save_checkpoint(self: Trainer, path, keep_every: int = 0):
     "Write the state to `path` atomically (rank 0), and a copy `checkpoint_step<N>.pt` beside it every `keep_every` steps."
     path = Path(path)
     if self.rank == 0:
-        with atomic_path(path) as tmp: torch.save(self.state_dict(), tmp)
+        write_torch(path, self.state_dict())
         if keep_every and self.step % keep_every == 0:
             with atomic_path(path.parent / f"checkpoint_step{self.step}.pt") as tmp: shutil.copyfile(path, tmp)
     _barrier(self.world)
@@ -283,7 +283,7 @@ def _other_start(self: Trainer, path, state: dict, warmstart) -> str | None:
     if not Path(warmstart).is_file():
         if self.rank == 0: print(f"{path}: its warm start {warmstart} is not here to compare; resuming it as it is")
         return None
-    if state["started_from"]["generator_sha256"] != _start_record(warmstart, _read_warmstart(warmstart))["generator_sha256"]:
+    if state["started_from"]["generator_sha256"] != weights_digest(_read_warmstart(warmstart)["generator"]):
         return f"another start than {warmstart} (the warm start's generator weights differ: trained again?)"
     return None
 

@@ -16,10 +16,8 @@ def _modules() -> dict[str, str]:
     return out
 
 
-def _imports(module: str, top_level_only: bool) -> set[str]:
-    "The package modules `module` imports (at the top level only, or anywhere)."
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+def _imports_in(nodes) -> set[str]:
+    "The package modules that the import statements among `nodes` name."
     found = set()
     for node in nodes:
         if isinstance(node, ast.ImportFrom):
@@ -29,7 +27,13 @@ def _imports(module: str, top_level_only: bool) -> set[str]:
             elif name == "ear_vae": found.update(a.name for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("ear_vae."))
-    return found - {module}
+    return found
+
+
+def _imports(module: str, top_level_only: bool) -> set[str]:
+    "The package modules `module` imports (at the top level only, or anywhere)."
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    return _imports_in(tree.body if top_level_only else ast.walk(tree)) - {module}
 
 
 def test_no_back_arrows():
@@ -64,3 +68,60 @@ def test_one_training_loop():
         assert "training_step(" not in source and "fit(" in source
         assert "default_rng" not in source and "percentile" not in source
         assert not re.search(r"\b(trainer|arm|probe|arms\[[^\]]+\]|by_name\[[^\]]+\])\.\w+(\[[^\]]*\])*\s*(=|\+=|\.update\()[^=]", source)
+
+
+def _unguarded(function: ast.FunctionDef, words: list[str]) -> list[ast.AST]:
+    "The nodes of `function` outside `if args.OPTION:` blocks whose `--OPTION` the command `words` does not pass."
+    def absent_option(test):
+        return (isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name) and test.value.id == "args"
+                and "--" + test.attr.replace("_", "-") not in words)
+    skipped = {id(n) for node in ast.walk(function) if isinstance(node, ast.If) and absent_option(node.test)
+               for child in node.body for n in ast.walk(child)}
+    return [n for n in ast.walk(function) if id(n) not in skipped]
+
+
+def _command_imports(words: list[str], cli: ast.Module) -> set[str]:
+    "The package modules the command `ear-vae ...` (`words`) reaches from cli.py: its handler and the cli helpers it calls, transitively."
+    functions = {n.name: n for n in cli.body if isinstance(n, ast.FunctionDef)}
+    todo, seen, found = [f"cmd_{words[1].replace('-', '_')}"], set(), set()
+    while todo:
+        name = todo.pop()
+        if name in seen: continue
+        seen.add(name)
+        nodes = _unguarded(functions[name], words)
+        found |= _imports_in(nodes)
+        todo += [n.func.id for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions]
+    return found | _imports_in(n for n in cli.body if not isinstance(n, ast.FunctionDef))   # cli's module-level imports
+
+
+def test_stages_depend_on_the_code_they_run():
+    """Every dvc.yaml stage lists, among its deps, each package module its command imports (transitively, imports
+    inside functions too; a report notebook's imports too), so that a change to that code reruns the stage.
+    Two modules are left out by design: cli.py (it turns arguments into a call: editing a help text must not retrain 18
+    models) and params.py, which only checks params.yaml and fills in defaults that params.yaml never leaves to it
+    (it holds every key: nbs/06b_params.ipynb tests that); the values a stage uses are its `params:`."""
+    import json
+    import yaml
+    repo = PACKAGE.parent
+    cli = ast.parse((PACKAGE / "cli.py").read_text())
+    order = _modules()
+    exempt = {"cli", "params"}
+    missing = []
+    for name, stage in yaml.safe_load((repo / "dvc.yaml").read_text())["stages"].items():
+        words = stage["cmd"].split()
+        assert words[0] == "ear-vae", f"{name}: {stage['cmd']}"
+        start = _command_imports(words, cli)
+        for dep in stage.get("deps", []):
+            if str(dep).endswith(".ipynb"):   # a notebook the stage executes (the report)
+                cells = json.loads((repo / dep).read_text())["cells"]
+                start |= _imports_in(ast.walk(ast.parse("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))))
+        need, todo = set(), sorted(start - exempt)
+        while todo:
+            module = todo.pop()
+            if module in need or module not in order: continue
+            need.add(module)
+            todo += sorted(_imports(module, False) - exempt)
+        listed = {Path(str(d)).stem for d in stage.get("deps", []) if str(d).startswith("ear_vae/")}
+        assert start, f"{name}: found no package import for `ear-vae {words[1]}`"
+        if need - listed: missing.append(f"{name}: {sorted(need - listed)}")
+    assert not missing, "dvc.yaml deps lack the code their stage runs: " + "; ".join(missing)

@@ -43,7 +43,7 @@ def write_torch(path, obj) -> Path:
     "`torch.save(obj)` to `path` atomically; the same object gives the same bytes whatever the file is called."
     import torch
     with atomic_path(path) as tmp, open(tmp, "wb") as f:   # the handle closes before the rename
-        torch.save(obj, f)   # a file handle, not a path: see below
+        torch.save(obj, f)   # a handle, not a path: torch.save would name the zip's folder after the temporary file
     return Path(path)
 
 # %% ../nbs/00a_io.ipynb #dc920f77

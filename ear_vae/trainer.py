@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError',
-           'setup_device', 'unwrap', 'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest', 'Until',
-           'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar',
-           'StopOnSignal', 'training_batches', 'train', 'tiny_params', 'write_toy_corpus']
+           'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest',
+           'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints',
+           'ProgressBar', 'StopOnSignal', 'training_batches', 'train', 'tiny_params', 'write_toy_corpus']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import hashlib
@@ -65,6 +65,10 @@ def unwrap(module: nn.Module) -> nn.Module:
 def _barrier(world: int):
     if world > 1: dist.barrier()
 
+def seed_all(seed: int):
+    "Seed torch's, numpy's and Python's global generators: training draws only from torch's, but a checkpoint keeps all three, so unseeded ones would make its bytes differ from process to process."
+    torch.manual_seed(seed); np.random.seed(seed % 2**32); random.seed(seed)
+
 # %% ../nbs/07_trainer.ipynb #fb0a9bc4
 class Trainer:
     "One arm's training state and its step: networks, optimisers, schedules, the recipe's loss, the yardstick, EMA; no data. `recipe=None`: the shared warm start alone (steps before `train.warmstart_steps` only)."
@@ -73,7 +77,7 @@ class Trainer:
         self.params, self.recipe, self.name = params, recipe, name or recipe or "warmstart"
         p, t = params, params["train"]
         self.rank, self.world, self.device = setup_device(t["device"])
-        torch.manual_seed(p["seed"])
+        seed_all(p["seed"])
         self.generator = set_fused_activation(_build_generator(p["model"]).to(self.device), t["fused_activation"])
         self.discriminator = MultiResolutionSTFTDiscriminator(p["discriminator"]["n_ffts"], filters=p["discriminator"]["filters"]).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))

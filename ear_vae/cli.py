@@ -97,7 +97,7 @@ def cmd_quickstart(args):
     "Fetch and prepare the music (once), train one small model, reconstruct a test clip, print where to listen."
     import time
     from ear_vae.data import prepare_corpus, read_manifest
-    from ear_vae.evaluation import load_model, reconstruct_clips, spectrogram_comparison, write_test_clips
+    from ear_vae.evaluation import load_model, reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
     from ear_vae.metrics import METRICS, evaluate_pair, load_audio
     from ear_vae.trainer import train
     started, out = time.time(), Path(args.out)
@@ -120,10 +120,8 @@ def cmd_quickstart(args):
     clip = write_test_clips(prepared, out / "clip", clips=1, clip_seconds=min(10.0, min(r["frames"] for r in test) / 44100))[0]
     reference = load_audio(clip)[0]
     estimate = reconstruct_clips(load_model(out / "model" / "model.pyt"), {"clip": reference})["clip"]
-    from ear_vae.io import atomic_path
-    import soundfile as sf
     for name, audio in (("original", reference), ("reconstruction", estimate)):
-        with atomic_path(out / f"{name}.wav") as tmp: sf.write(tmp, audio.numpy().T, 44100, subtype="FLOAT", format="WAV")
+        write_float_wav(out / f"{name}.wav", audio.numpy().T)
     spectrogram_comparison(reference, estimate, out / "spectrograms.png", title=f"quickstart ({args.recipe}, {t['steps']} steps)")
     scores = evaluate_pair(estimate, reference)
     say("4/4 done: " + ", ".join(f"{m.label} {m.shown(scores[m.name]):.2f}{(' ' + m.unit) if m.unit else ''}" for m in METRICS.values()))

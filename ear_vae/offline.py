@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from io import BytesIO
 from pathlib import Path
 import numpy as np
 import torch
@@ -89,9 +90,8 @@ def save_weights(generators: dict, out, part_mib: float = 15.0) -> dict:
             "generators": {name: {k: v.detach().to("cpu", torch.float16) if v.is_floating_point() else v.cpu() for k, v in g.state_dict().items()}
                            for name, g in generators.items()}}
     out = Path(out)
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "generators_fp16.pt"; torch.save(blob, path)
-        data, size = path.read_bytes(), int(part_mib * MIB)
+    buffer = BytesIO(); torch.save(blob, buffer)   # in memory, as io.write_torch's bytes: the same weights, the same parts
+    data, size = buffer.getvalue(), int(part_mib * MIB)
     parts = []
     for i in range(0, len(data), size):
         part = out / f"generators_fp16.pt.part{i // size}"

@@ -165,6 +165,14 @@ def bench_gpu(seconds: float = 10.0, presets=("demo", "small", "paper"), trainin
 # %% ../nbs/10_bench.ipynb #042d3fe7
 LEVER_MIN_SECONDS = {"cpu": 150.0, "cuda": 60.0}  # what a lever that compiles needs at least (first call), by device
 
+def _over_budget(result: dict, key: str, calls: float, call_seconds: float, compiles: bool, device: str, deadline: float, save) -> bool:
+    "Skip, and name in `result['skipped']`, the lever `key` when its estimate (`calls` of `call_seconds`, plus a compilation) exceeds the budget left."
+    needs, left = calls * call_seconds + (LEVER_MIN_SECONDS[device] if compiles else 0.0), deadline - time.time()
+    if needs <= left: return False
+    compiling = f" and a compilation of ~{LEVER_MIN_SECONDS[device]:.0f} s" if compiles else ""
+    result["skipped"][key] = f"needs ~{needs:.0f} s ({calls:.0f} calls of ~{call_seconds:.3g} s{compiling}), {max(left, 0):.0f} s of the budget left"
+    save(); return True
+
 def _snr_db(reference: torch.Tensor, estimate: torch.Tensor) -> float:
     "10 log10(|reference|^2 / |reference - estimate|^2); inf when they are equal."
     noise = (reference.double() - estimate.double()).pow(2).sum().item()
@@ -190,8 +198,10 @@ def _interleaved(run, baseline, repeats: int) -> tuple[float, float]:
             start = time.perf_counter(); fn(); times[fn].append(time.perf_counter() - start)
     return statistics.median(times[run]), statistics.median(times[baseline])
 
-def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, device: str, seconds: float, repeats: int, save):
+def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, device: str, seconds: float, repeats: int, save,
+                   eager_seconds: float, deadline: float):
     "`batch` clips per forward pass (weight norm folded; bf16 on CUDA): real time per clip against one clip at a time, eager."
+    if _over_budget(result, f"inference/batch_{batch}", (batch + 1) * (repeats + 1), eager_seconds, False, device, deadline, save): return
     net, dtype = folded_weight_norm(model), (torch.bfloat16 if device == "cuda" else None)
     if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
     one, many = _inference_run(model, x, None, device), _inference_run(net, x.repeat(batch, 1, 1), dtype, device)
@@ -201,8 +211,10 @@ def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, dev
                                              "snr_db_vs_float32": _snr_db(one().float(), y.float()), "peak_memory_gib": _peak_gib(device)}
     print(f"levers: inference batch_{batch}: {batch * seconds / s:.0f}x real time ({batch * base / s:.2f}x eager per clip)", flush=True); save()
 
-def _long_file_lever(result: dict, model: EarVAE, device: str, seconds: float, repeats: int, save):
+def _long_file_lever(result: dict, model: EarVAE, device: str, seconds: float, repeats: int, save, eager_seconds: float, deadline: float):
     "A long file (6 chunks of `seconds`, 1 s overlaps) reconstructed with 4 windows per forward pass against one at a time."
+    windows = math.ceil(5 * seconds / (seconds - min(seconds / 2, 1.0))) + 1   # `reconstruct`'s windows: the overlap is at most half a chunk
+    if _over_budget(result, "inference/long_file_batched_windows", (2 + 2 * repeats) * windows, eager_seconds, False, device, deadline, save): return
     audio = 0.1 * torch.randn(2, int(6 * seconds * 44100), device=device, generator=torch.Generator(device).manual_seed(2))
     def run(n):
         def go():
@@ -238,10 +250,9 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
         if out: write_json(out, result)
     eager_run = _inference_run(model, x, None, device)
     reference = eager_run().float()
+    start = time.perf_counter(); eager_run(); eager_seconds = time.perf_counter() - start   # a warm call: what the estimates scale
     for name, (make, dtype, compiles) in _inference_levers(model, device).items():
-        left = deadline - time.time()
-        if compiles and left < LEVER_MIN_SECONDS[device]:
-            result["skipped"][f"inference/{name}"] = f"its compilation needs ~{LEVER_MIN_SECONDS[device]:.0f} s, {max(left, 0):.0f} s of the budget left"; save(); continue
+        if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, compiles, device, deadline, save): continue
         net = make()  # one lever's model at a time: the peak memory is its own
         if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
         torch.backends.cudnn.benchmark = device == "cuda"
@@ -252,8 +263,8 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
                                      "snr_db_vs_float32": _snr_db(reference, y.float()), "peak_memory_gib": _peak_gib(device)}
         print(f"levers: inference {name}: {s:.3f} s ({result['inference'][name]['speedup_vs_eager']:.2f}x eager)", flush=True); save()
         del net, run  # free this lever's copy before the next
-    _long_file_lever(result, model, device, seconds, repeats, save)
-    _batched_lever(result, model, x, batch, device, seconds, repeats, save)
+    _long_file_lever(result, model, device, seconds, repeats, save, eager_seconds, deadline)
+    _batched_lever(result, model, x, batch, device, seconds, repeats, save, eager_seconds, deadline)
     if training: _training_levers(result, device, preset, deadline, save)
     return result
 
@@ -271,11 +282,13 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
             fit(trainer, itertools.repeat(x), Until(steps=trainer.step + 2))
             if device == "cuda": torch.cuda.synchronize()
         return pair
-    eager = pair_of(False); eager()
+    if deadline - time.time() <= 0:   # a first step pair is what the estimates scale: it runs while any budget is left
+        for name in ("eager", "fused_activation"): result["skipped"][f"training/{name}"] = "no budget left"
+        save(); return
+    eager = pair_of(False)
+    start = time.perf_counter(); eager(); pair_seconds = time.perf_counter() - start
     for name, fused in (("eager", False), ("fused_activation", True)):
-        left = deadline - time.time()
-        if fused and left < LEVER_MIN_SECONDS[device]:
-            result["skipped"][f"training/{name}"] = f"its compilation needs ~{LEVER_MIN_SECONDS[device]:.0f} s, {max(left, 0):.0f} s of the budget left"; save(); continue
+        if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), pair_seconds, fused, device, deadline, save): continue
         pair = pair_of(fused) if fused else eager
         if device == "cuda": torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter(); pair(); first = time.perf_counter() - start
@@ -283,6 +296,7 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
         result["training"][name] = {"step_pair_seconds": s, "first_pair_seconds": first, "batch": batch, "segment": segment, "speedup_vs_eager": base / s,
                                     "generator_audio_seconds_per_second": batch * segment / 44100 / s, "peak_memory_gib": _peak_gib(device)}
         print(f"levers: training {name}: {s:.3f} s per step pair ({base / s:.2f}x eager)", flush=True); save()
+        pair_seconds = s   # a warm pair: what the next estimate scales
 
 # %% ../nbs/10_bench.ipynb #d8c39be8
 BENCHMARKS = {"losses": bench_losses, "model": bench_model, "gpu": bench_gpu, "levers": bench_levers}

@@ -165,11 +165,11 @@ def bench_gpu(seconds: float = 10.0, presets=("demo", "small", "paper"), trainin
 # %% ../nbs/10_bench.ipynb #042d3fe7
 LEVER_MIN_SECONDS = {"cpu": 150.0, "cuda": 60.0}  # what a lever that compiles needs at least (first call), by device
 
-def _over_budget(result: dict, key: str, calls: float, call_seconds: float, compiles: bool, device: str, deadline: float, save) -> bool:
-    "Skip, and name in `result['skipped']`, the lever `key` when its estimate (`calls` of `call_seconds`, plus a compilation) exceeds the budget left."
-    needs, left = calls * call_seconds + (LEVER_MIN_SECONDS[device] if compiles else 0.0), deadline - time.time()
+def _over_budget(result: dict, key: str, calls: float, call_seconds: float, deadline: float, save, compile_seconds: float = 0.0) -> bool:
+    "Skip, and name in `result['skipped']`, the lever `key` when its estimate (`calls` of `call_seconds`, plus `compile_seconds`) exceeds the budget left."
+    needs, left = calls * call_seconds + compile_seconds, deadline - time.time()
     if needs <= left: return False
-    compiling = f" and a compilation of ~{LEVER_MIN_SECONDS[device]:.0f} s" if compiles else ""
+    compiling = f" and a compilation of ~{compile_seconds:.0f} s" if compile_seconds else ""
     result["skipped"][key] = f"needs ~{needs:.0f} s ({calls:.0f} calls of ~{call_seconds:.3g} s{compiling}), {max(left, 0):.0f} s of the budget left"
     save(); return True
 
@@ -201,7 +201,7 @@ def _interleaved(run, baseline, repeats: int) -> tuple[float, float]:
 def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, device: str, seconds: float, repeats: int, save,
                    eager_seconds: float, deadline: float):
     "`batch` clips per forward pass (weight norm folded; bf16 on CUDA): real time per clip against one clip at a time, eager."
-    if _over_budget(result, f"inference/batch_{batch}", (batch + 1) * (repeats + 1), eager_seconds, False, device, deadline, save): return
+    if _over_budget(result, f"inference/batch_{batch}", (batch + 1) * (repeats + 1), eager_seconds, deadline, save): return
     net, dtype = folded_weight_norm(model), (torch.bfloat16 if device == "cuda" else None)
     if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
     one, many = _inference_run(model, x, None, device), _inference_run(net, x.repeat(batch, 1, 1), dtype, device)
@@ -213,8 +213,8 @@ def _batched_lever(result: dict, model: EarVAE, x: torch.Tensor, batch: int, dev
 
 def _long_file_lever(result: dict, model: EarVAE, device: str, seconds: float, repeats: int, save, eager_seconds: float, deadline: float):
     "A long file (6 chunks of `seconds`, 1 s overlaps) reconstructed with 4 windows per forward pass against one at a time."
-    windows = math.ceil(5 * seconds / (seconds - min(seconds / 2, 1.0))) + 1   # `reconstruct`'s windows: the overlap is at most half a chunk
-    if _over_budget(result, "inference/long_file_batched_windows", (2 + 2 * repeats) * windows, eager_seconds, False, device, deadline, save): return
+    # at most 12 chunk-sized windows (`reconstruct`'s overlap is at most half a chunk), each about an eager call
+    if _over_budget(result, "inference/long_file_batched_windows", (2 + 2 * repeats) * 12, eager_seconds, deadline, save): return
     audio = 0.1 * torch.randn(2, int(6 * seconds * 44100), device=device, generator=torch.Generator(device).manual_seed(2))
     def run(n):
         def go():
@@ -252,7 +252,7 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
     reference = eager_run().float()
     start = time.perf_counter(); eager_run(); eager_seconds = time.perf_counter() - start   # a warm call: what the estimates scale
     for name, (make, dtype, compiles) in _inference_levers(model, device).items():
-        if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, compiles, device, deadline, save): continue
+        if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, deadline, save, LEVER_MIN_SECONDS[device] * compiles): continue
         net = make()  # one lever's model at a time: the peak memory is its own
         if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
         torch.backends.cudnn.benchmark = device == "cuda"
@@ -288,7 +288,7 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
     eager = pair_of(False)
     start = time.perf_counter(); eager(); pair_seconds = time.perf_counter() - start
     for name, fused in (("eager", False), ("fused_activation", True)):
-        if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), pair_seconds, fused, device, deadline, save): continue
+        if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), pair_seconds, deadline, save, LEVER_MIN_SECONDS[device] * fused): continue
         pair = pair_of(fused) if fused else eager
         if device == "cuda": torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter(); pair(); first = time.perf_counter() - start

@@ -167,13 +167,17 @@ def bench_gpu(seconds: float = 10.0, presets=("demo", "small", "paper"), trainin
 LEVER_MIN_SECONDS = {"cpu": 150.0, "cuda": 60.0}  # what a lever that compiles needs at least (first call), by device
 COMPILATION_OFF = "compilation off (--no-compile)"
 
+def _skip(result: dict, key: str, why: str, save) -> bool:
+    "Name the lever `key` in `result['skipped']` with the reason, and save the result."
+    result["skipped"][key] = why
+    save(); return True
+
 def _over_budget(result: dict, key: str, calls: float, call_seconds: float, deadline: float, save, compile_seconds: float = 0.0) -> bool:
     "Skip, and name in `result['skipped']`, the lever `key` when its estimate (`calls` of `call_seconds`, plus `compile_seconds`) exceeds the budget left."
     needs, left = calls * call_seconds + compile_seconds, deadline - time.time()
     if needs <= left: return False
     compiling = f" and a compilation of ~{compile_seconds:.0f} s" if compile_seconds else ""
-    result["skipped"][key] = f"needs ~{needs:.0f} s ({calls:.0f} calls of ~{call_seconds:.3g} s{compiling}), {max(left, 0):.0f} s of the budget left"
-    save(); return True
+    return _skip(result, key, f"needs ~{needs:.0f} s ({calls:.0f} calls of ~{call_seconds:.3g} s{compiling}), {max(left, 0):.0f} s of the budget left", save)
 
 def _snr_db(reference: torch.Tensor, estimate: torch.Tensor) -> float:
     "10 log10(|reference|^2 / |reference - estimate|^2); inf when they are equal."
@@ -254,7 +258,7 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
     reference = eager_run().float()
     start = time.perf_counter(); eager_run(); eager_seconds = time.perf_counter() - start   # a warm call: what the estimates scale
     for name, (make, dtype, compiles) in _inference_levers(model, device).items():
-        if compiles and not compile_levers: result["skipped"][f"inference/{name}"] = COMPILATION_OFF; save(); continue
+        if compiles and not compile_levers: _skip(result, f"inference/{name}", COMPILATION_OFF, save); continue
         if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, deadline, save, LEVER_MIN_SECONDS[device] * compiles): continue
         net = make()  # one lever's model at a time: the peak memory is its own
         if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
@@ -286,12 +290,12 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
             if device == "cuda": torch.cuda.synchronize()
         return pair
     if deadline - time.time() <= 0:   # a first step pair is what the estimates scale: it runs while any budget is left
-        for name in ("eager", "fused_activation"): result["skipped"][f"training/{name}"] = "no budget left"
-        save(); return
+        for name in ("eager", "fused_activation"): _skip(result, f"training/{name}", "no budget left", save)
+        return
     eager = pair_of(False)
     start = time.perf_counter(); eager(); pair_seconds = time.perf_counter() - start
     for name, fused in (("eager", False), ("fused_activation", True)):
-        if fused and not compile_levers: result["skipped"][f"training/{name}"] = COMPILATION_OFF; save(); continue
+        if fused and not compile_levers: _skip(result, f"training/{name}", COMPILATION_OFF, save); continue
         if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), pair_seconds, deadline, save, LEVER_MIN_SECONDS[device] * fused): continue
         pair = pair_of(fused) if fused else eager
         if device == "cuda": torch.cuda.reset_peak_memory_stats()

@@ -18,14 +18,20 @@ LOG="$OUT/log.txt"
 if [ ! -f "$BUNDLE/manifest.json" ]; then
   echo "error: $BUNDLE/manifest.json not found: run 'make bundle' before copying the repository to the node" | tee -a "$LOG" >&2; exit 1
 fi
+# first, with the standard library only: do the node image and the bundle's wheels cover every module-level import?
+if compgen -G "$BUNDLE/wheels/*.whl" >/dev/null; then
+  PYTHONPATH="$REPO" "$PY" -m ear_vae.preflight --wheels "$BUNDLE/wheels" 2> >(tee -a "$LOG" >&2)
+fi
 SITE=$(mktemp -d "${TMPDIR:-/tmp}/ear_vae_site.XXXXXX")
 trap 'rm -rf "$SITE"' EXIT
-if "$PY" -c "import soundfile, auraloss, librosa, pyloudnorm" 2>/dev/null; then
+if "$PY" -c "import fastcore, soundfile, auraloss, librosa, pyloudnorm" 2>/dev/null; then
   echo "the runtime packages are installed already: the bundle's wheels are not needed" | tee -a "$LOG"
 elif compgen -G "$BUNDLE/wheels/*.whl" >/dev/null; then
   echo "installing $(ls "$BUNDLE"/wheels/*.whl | wc -l) wheels into $SITE (no network)" | tee -a "$LOG"
   "$PY" -m pip install --quiet --no-index --no-deps --no-compile --no-cache-dir --target "$SITE" "$BUNDLE"/wheels/*.whl 2>&1 | tee -a "$LOG"
 fi
 export PYTHONPATH="$REPO:$SITE${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1 MPLBACKEND=Agg
+# then every ear_vae module imported: anything still missing stops the run here, in one line
+"$PY" -m ear_vae.preflight --import-all 2> >(tee -a "$LOG" >&2) | tee -a "$LOG"
 # shellcheck disable=SC2086
 "$PY" -m ear_vae.offline run --bundle "$BUNDLE" --out "$OUT" --budget "$BUDGET" --started "$STARTED" ${EAR_VAE_OFFLINE_ARGS:-} 2>&1 | tee -a "$LOG"

@@ -63,3 +63,36 @@ def test_offline_node_script_on_cpu(tmp_path):
     with torch.no_grad():
         y = model.reconstruct(0.1 * torch.randn(2, 44100))
     assert y.shape == (2, 44100) and torch.isfinite(y).all()
+
+
+def _toy_wheels_bundle(root: Path, pins) -> Path:
+    "A bundle folder whose wheels/ holds empty files named as the wheels of `pins` (the preflight reads only their names)."
+    (root / "wheels").mkdir(parents=True)
+    (root / "manifest.json").write_text("{}")
+    for pin in pins: (root / "wheels" / f"{pin.replace('==', '-')}-py3-none-any.whl").touch()
+    return root
+
+
+def test_node_run_without_a_needed_wheel_stops_first_naming_it(tmp_path):
+    "The 2026-12-04 failure (no fastcore wheel): the node run stops before it installs or imports anything, in one line."
+    from ear_vae.preflight import NODE_WHEELS
+    bundle = _toy_wheels_bundle(tmp_path / "bundle", [w for w in NODE_WHEELS if not w.startswith("fastcore==")])
+    env = {**os.environ, "EAR_VAE_BUNDLE": str(bundle), "PYTHON": sys.executable}
+    start = time.time()
+    done = subprocess.run(["bash", str(REPO / "scripts" / "offline_gpu_run.sh"), str(tmp_path / "out"), "60"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    elapsed = time.time() - start
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'fastcore'" in lines[0] and "ear_vae.model" in lines[0], done.stderr
+    log = (tmp_path / "out" / "log.txt").read_text()
+    assert "installing" not in log and "'fastcore'" in log, log          # nothing installed, nothing imported: the standard library only
+    assert elapsed < 10, f"the node run took {elapsed:.1f} s to stop (the preflight itself imports no third-party package)"
+
+
+def test_preflight_passes_with_the_real_wheel_list(tmp_path):
+    bundle = _toy_wheels_bundle(tmp_path / "bundle", __import__("ear_vae.preflight").preflight.NODE_WHEELS)
+    done = subprocess.run([sys.executable, "-m", "ear_vae.preflight", "--wheels", str(bundle / "wheels"), "--import-all"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.startswith("preflight: imported "), done.stdout

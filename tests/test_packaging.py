@@ -55,3 +55,18 @@ def test_editable_install_with_current_setuptools(tmp_path):
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", str(REPO)], check=True, timeout=600)
     where = subprocess.run([python, "-c", "import importlib.util as u; print(u.find_spec('ear_vae').origin)"], capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).resolve() == (REPO / "ear_vae" / "__init__.py").resolve()
+
+
+def test_requirements_cover_every_module_level_import():
+    "`pip install ear_vae` brings every package a module imports when it is imported (fastcore was a dev requirement only)."
+    import shlex
+    from ear_vae.preflight import import_name, module_level_imports
+    settings = dict(l.split(" = ", 1) for l in (REPO / "settings.ini").read_text().splitlines() if " = " in l)
+    required = {import_name(r) for r in shlex.split(settings["requirements"])} | {"ear_vae"}
+    missing = {name: modules for name, modules in module_level_imports(REPO / "ear_vae").items() if name not in required}
+    assert not missing, f"imported at module level but not in settings.ini's requirements: {missing}"
+
+
+def test_node_image_and_wheels_cover_every_module_level_import():
+    from ear_vae.preflight import uncovered_imports
+    assert uncovered_imports() == {}, uncovered_imports()

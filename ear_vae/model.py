@@ -7,7 +7,7 @@ __all__ = ['PAPER_CONFIG', 'V2_CONFIG', 'PRESETS', 'weight_norm', 'WNConv1d', 'W
            'set_fused_activation', 'ResidualUnit', 'EncoderBlock', 'DecoderBlock', 'OobleckEncoder', 'OobleckDecoder',
            'LayerNorm', 'RotaryEmbedding', 'rotate_half', 'apply_rotary', 'Attention', 'GLU', 'FeedForward',
            'TransformerBlock', 'LatentTransformer', 'vae_sample', 'validate_config', 'EarVAE', 'receptive_field',
-           'architecture_table', 'folded_weight_norm', 'bias_parameters', 'signal_preserving_init']
+           'architecture_table', 'folded_weight_norm', 'bias_parameters', 'signal_preserving_init', 'bf16_weights']
 
 # %% ../nbs/04_model.ipynb #8a9d7f8d
 import copy
@@ -45,13 +45,13 @@ def WNConvTranspose1d(*args, **kwargs): return weight_norm(nn.ConvTranspose1d(*a
 
 # %% ../nbs/04_model.ipynb #185dfd4c
 class _SnakeBetaFunction(torch.autograd.Function):
-    "Snake-beta that saves only its input (and the two parameters) and recomputes what the backward needs; float32 (or float64) arithmetic."
+    "Snake-beta that saves only its input (and the two parameters) and recomputes what the backward needs; float32 (or float64) arithmetic, output in x's dtype."
     @staticmethod
     def forward(ctx, x, alpha, beta):
         ctx.save_for_backward(x, alpha, beta)
         dtype = torch.promote_types(x.dtype, torch.float32)  # as the plain formula's promotion: sin(e^a x) of a bf16 x would lose its phase
         xf, a, b = x.to(dtype), alpha.to(dtype).exp().view(1, -1, 1), beta.to(dtype).exp().view(1, -1, 1)
-        return xf + torch.sin(xf * a).pow(2) / (b + 1e-9)
+        return (xf + torch.sin(xf * a).pow(2) / (b + 1e-9)).to(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -72,6 +72,7 @@ class _SnakeBetaFunction(torch.autograd.Function):
 
 def snake_beta(x: torch.Tensor, alpha: torch.Tensor, beta: torch.Tensor, fused: bool = False) -> torch.Tensor:
     "Snake-beta x + sin^2(e^alpha x) / (e^beta + 1e-9) of [B, C, T] with per-channel log-scale `alpha`, `beta` (memory-lean autograd; `fused`: see below)."
+    if fused and torch.compiler.is_compiling(): return _snake_forward(x, alpha, beta)  # traced by torch.compile: the formula, fused with its neighbours
     return (_FusedSnakeBetaFunction if fused else _SnakeBetaFunction).apply(x, alpha, beta)
 
 class SnakeBeta(nn.Module):
@@ -197,10 +198,10 @@ class OobleckDecoder(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
-        body, output = self.layers[:-2], self.layers[-2:]
+        body, head = self.layers[:-3], self.layers[-3:]   # head: the last activation, the output convolution, (tanh)
         x = body(x)
-        with torch.autocast(x.device.type, enabled=False):  # the output layer in fp32: x_hat is never bf16-rounded
-            return output(x.float())
+        with torch.autocast(x.device.type, enabled=False):  # the head in its own dtype, float32 unless cast: x_hat is never bf16-rounded
+            return head(x.to(next(self.layers[-2].parameters()).dtype))
 
 # %% ../nbs/04_model.ipynb #9a85eb88
 class LayerNorm(nn.Module):
@@ -497,6 +498,14 @@ def signal_preserving_init(model: "EarVAE", residual_scale: float = 0.1, posteri
     model.encoder.layers[-1].bias[model.latent_dim:] = posterior_scale_bias
     return model
 
+# %% ../nbs/04_model.ipynb #4a587496
+def bf16_weights(model: nn.Module) -> nn.Module:
+    "A copy of `model` (weight norm folded, eval mode) whose weights are bf16, except the decoder's head, which stays float32."
+    cast = folded_weight_norm(model).to(torch.bfloat16)
+    for decoder in (m for m in cast.modules() if isinstance(m, OobleckDecoder)): decoder.layers[-3:].float()
+    return cast
+
+
 # %% ../nbs/04_model.ipynb #e44f631e
 def _windows_through(model, x: torch.Tensor, starts: list, chunk: int, batch_windows: int):
     "(index, start, reconstruction) of every window of `x`, `batch_windows` windows stacked into one batch per forward pass."
@@ -535,11 +544,12 @@ def reconstruct(self: EarVAE, audio: torch.Tensor, chunk_seconds: float = 10.0, 
         return out.squeeze(0) if squeeze else out
     hop = chunk - overlap
     starts = list(range(0, padded - chunk, hop)) + [padded - chunk]
-    out = torch.zeros_like(x); norm = torch.zeros(padded, dtype=x.dtype, device=x.device)
+    acc = torch.promote_types(x.dtype, torch.float32)   # a bf16 model's windows are summed in float32 (its head gives float32)
+    out = torch.zeros(x.shape, dtype=acc, device=x.device); norm = torch.zeros(padded, dtype=acc, device=x.device)
     for i, start, y in _windows_through(self, x, starts, chunk, batch_windows):
         prev_overlap = starts[i - 1] + chunk - start if i > 0 else 0
         next_overlap = start + chunk - starts[i + 1] if i + 1 < len(starts) else 0
-        w = _crossfade_weights(chunk, prev_overlap // 2, next_overlap // 2, prev_overlap // 4, next_overlap // 4, x.dtype, x.device)
+        w = _crossfade_weights(chunk, prev_overlap // 2, next_overlap // 2, prev_overlap // 4, next_overlap // 4, acc, x.device)
         out[..., start:start + chunk] += y * w
         norm[start:start + chunk] += w
     out = out / norm.clamp_min(1e-8)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'SPLITS', 'MANIFEST_FIELDS', 'SourceError', 'fetch_debian_package',
            'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'audio_fingerprint',
-           'prepare_corpus', 'write_bad_input_folder', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
+           'prepare_corpus', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
 
 # %% ../nbs/06_data.ipynb #71778c12
 import csv
@@ -213,26 +213,6 @@ def _source_label(source: str, cache_dir) -> str:
     "The name a source's tracks are keyed (and split) by: `debian:<package>`, or the name of the source's folder, so that moving a corpus folder does not change its split."
     if source.startswith("debian:"): return source
     return _source_root(source, Path(source), cache_dir).resolve().name
-
-# %% ../nbs/06_data.ipynb #f458b083
-def write_bad_input_folder(folder) -> dict[str, str]:
-    "Write a folder of good and bad audio files for tests; returns {file name: expected outcome}."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    music = lambda n, c, rate: (0.2 * np.sin(2 * np.pi * 440 * np.arange(n)[:, None] / rate + np.arange(c)) + 0.01 * rng.standard_normal((n, c))).astype(np.float32)
-    sf.write(folder / "good_stereo.wav", music(3 * 44100, 2, 44100), 44100)
-    sf.write(folder / "mono_22k.flac", music(3 * 22050, 1, 22050), 22050)
-    sf.write(folder / "surround_6ch.wav", music(3 * 48000, 6, 48000), 48000)
-    nan = music(3 * 44100, 2, 44100); nan[1000, 0] = np.nan
-    sf.write(folder / "has_nan.wav", nan, 44100, subtype="FLOAT")
-    sf.write(folder / "too_short.wav", music(1000, 2, 44100), 44100)
-    (folder / "corrupt.flac").write_bytes(b"fLaC" + rng.bytes(2000))
-    (folder / "zero_length.wav").write_bytes(b"")
-    (folder / "text_named.wav").write_text("this is not audio\n" * 20)
-    (folder / "notes.txt").write_text("liner notes")
-    return {"good_stereo.wav": "ok", "mono_22k.flac": "ok", "surround_6ch.wav": "ok", "has_nan.wav": "NaN or Inf",
-            "too_short.wav": "too short", "corrupt.flac": "unreadable", "zero_length.wav": "empty file",
-            "text_named.wav": "unreadable", "notes.txt": "unsupported format"}
 
 # %% ../nbs/06_data.ipynb #16d49603
 def read_manifest(prepared_dir, split: str | None = None) -> list[dict]:

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['STFTDiscriminator', 'MultiResolutionSTFTDiscriminator', 'discriminator_hinge_loss', 'generator_adversarial_loss',
-           'feature_matching_loss', 'degrade', 'train_to_separate']
+           'feature_matching_loss']
 
 # %% ../nbs/05_discriminator.ipynb #4cc0d92a
 import torch
@@ -86,22 +86,3 @@ def feature_matching_loss(features_real: list[list[torch.Tensor]], features_fake
     "Mean absolute difference of feature maps (real detached), averaged over each resolution's layers, summed over resolutions."
     return sum(sum((r.detach() - f).abs().mean() for r, f in zip(layers_real, layers_fake)) / len(layers_real)
                for layers_real, layers_fake in zip(features_real, features_fake))
-
-# %% ../nbs/05_discriminator.ipynb #6655d396
-def degrade(x: torch.Tensor, kernel: int = 9, noise_db: float = -30.0, seed: int = 0) -> torch.Tensor:
-    "A degraded copy of audio [B, C, T]: moving-average low-pass plus white noise `noise_db` below the signal's RMS."
-    g = torch.Generator().manual_seed(seed)
-    lowpassed = F.avg_pool1d(x, kernel, 1, kernel // 2, count_include_pad=False)
-    return lowpassed + 10 ** (noise_db / 20) * x.pow(2).mean().sqrt() * torch.randn(x.shape, generator=g)
-
-def train_to_separate(real: torch.Tensor, fake: torch.Tensor, steps: int = 30, lr: float = 1e-3, seed: int = 0, **kwargs) -> list[float]:
-    "Train a fresh discriminator to tell `real` from `fake`; the hinge loss at each step."
-    torch.manual_seed(seed)
-    disc = MultiResolutionSTFTDiscriminator(**kwargs)
-    opt = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.9))
-    history = []
-    for _ in range(steps):
-        loss = discriminator_hinge_loss(disc(real)[0], disc(fake)[0])
-        opt.zero_grad(); loss.backward(); opt.step()
-        history.append(loss.item())
-    return history

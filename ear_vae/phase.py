@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TWO_PI', 'PHASE_RESOLUTIONS', 'CORRELATION_RESOLUTIONS', 'CORRELATION_SPECTRA', 'principal_angle', 'anti_wrap',
            'safe_angle', 'time_difference', 'frequency_difference', 'instantaneous_frequency_hz', 'group_delay_samples',
-           'magnitude_weights', 'phase_derivative_terms', 'PhaseDerivativeLoss', 'music_like', 'band_correlation',
+           'magnitude_weights', 'phase_derivative_terms', 'PhaseDerivativeLoss', 'band_correlation',
            'broadband_correlation', 'StereoCorrelationLoss', 'authors_phase_derivative_losses',
            'authors_phase_correlation_loss']
 
@@ -97,19 +97,6 @@ class PhaseDerivativeLoss(nn.Module):
         "Weighted total for stereo signals [B, 2, T]."
         terms = self.terms(SpectrumCache(_check_stereo(x_hat, "x_hat")), SpectrumCache(_check_stereo(x)))
         return sum(self.weights[k] * v for k, v in terms.items())
-
-# %% ../nbs/02_phase.ipynb #eaed8291
-def music_like(seconds: float = 2.0, sample_rate: int = 44100, width: float = 0.6, seed: int = 0) -> torch.Tensor:
-    "A synthetic stereo excerpt [1, 2, T] with music's ingredients: a bass line, a chord with onsets, noise; partly correlated channels."
-    g = torch.Generator().manual_seed(seed)
-    t = torch.arange(int(seconds * sample_rate), dtype=torch.float64) / sample_rate
-    envelope = torch.exp(-4 * (t % 0.25))
-    bass = 0.3 * torch.sin(2 * torch.pi * 55 * t) * torch.exp(-2 * (t % 0.5))
-    chord = sum(0.08 * torch.sin(2 * torch.pi * f * t + p) for f, p in [(220, 0.0), (277.2, 1.0), (329.6, 2.0), (1760, 0.3), (5274, 1.1)])
-    common = bass + chord * envelope + 0.02 * torch.randn(t.shape, generator=g, dtype=torch.float64)
-    left = common + width * 0.05 * torch.randn(t.shape, generator=g, dtype=torch.float64)
-    right = torch.roll(common, 7) + width * 0.05 * torch.randn(t.shape, generator=g, dtype=torch.float64)
-    return torch.stack([left, right]).unsqueeze(0).float()
 
 # %% ../nbs/02_phase.ipynb #cbd3b42e
 CORRELATION_RESOLUTIONS = resolutions([2048, 512, 128])

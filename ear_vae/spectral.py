@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['SAO_RESOLUTIONS', 'CHANNEL_VIEWS', 'SC_NORMS', 'mslr', 'Resolution', 'resolutions', 'stft', 'SpectrumCache',
-           'stft_magnitude', 'spectral_convergence', 'log_magnitude_l1', 'MultiResolutionMagnitudeLoss', 'hard_cases']
+           'stft_magnitude', 'spectral_convergence', 'log_magnitude_l1', 'MultiResolutionMagnitudeLoss']
 
 # %% ../nbs/01_spectral.ipynb #c8ad2e6c
 from dataclasses import dataclass
@@ -106,11 +106,3 @@ class MultiResolutionMagnitudeLoss(nn.Module):
         "Loss between signals [..., T] (all channels pooled, as auraloss does)."
         if x_hat.shape != x.shape: raise ValueError(f"x_hat {tuple(x_hat.shape)} and x {tuple(x.shape)} differ in shape")
         return self.from_spectra(lambda r: stft(x_hat, r), lambda r: stft(x, r))
-
-# %% ../nbs/01_spectral.ipynb #42d52c39
-def hard_cases(batch: int = 2, length: int = 8192, seed: int = 0) -> dict[str, torch.Tensor]:
-    "Stereo signals [B, 2, T] that break careless losses: digital silence, -90 dBFS noise, clipped full scale."
-    g = torch.Generator().manual_seed(seed)
-    return {"silence": torch.zeros(batch, 2, length),
-            "-90 dBFS noise": 10 ** (-90 / 20) * torch.randn(batch, 2, length, generator=g),
-            "clipped": (4 * torch.randn(batch, 2, length, generator=g)).clamp(-1, 1)}

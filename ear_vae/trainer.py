@@ -6,7 +6,7 @@
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError',
            'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest',
            'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints',
-           'ProgressBar', 'StopOnSignal', 'training_batches', 'train', 'tiny_params', 'write_toy_corpus']
+           'ProgressBar', 'StopOnSignal', 'training_batches', 'train']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import hashlib
@@ -542,25 +542,3 @@ def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, pro
     if interrupt.requested and trainer.step < stop:
         raise KeyboardInterrupt(f"{interrupt.requested} at step {trainer.step}: its checkpoint is in {out_dir}; the same command resumes")
     return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed, "warm_started": warm_started}
-
-# %% ../nbs/07_trainer.ipynb #4d5cb975
-def tiny_params(steps: int = 4, **train) -> dict:
-    "Params for smoke tests: demo model, small segments and discriminator, quick schedule."
-    return validate_params({"seed": 0, "discriminator": {"filters": 4, "n_ffts": [1024, 256]},
-                            "train": {"steps": steps, "batch_size": 2, "segment_samples": 4096, "items_per_epoch": 16,
-                                      "disc_warmup_steps": 2, "checkpoint_every": 2, "validate_every": 2, "log_every": 1,
-                                      "valid_batches": 1, "device": "cpu", **train}})
-
-def write_toy_corpus(folder, tracks: int = 6, seconds: float = 2.0, rate: int = 44100, seed: int = 0) -> Path:
-    "A folder of generated stereo 'music' (chords with onsets and noise) for smoke tests."
-    import soundfile as sf
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * rate)) / rate
-    for i in range(tracks):
-        f0 = 110 * 2 ** (rng.integers(0, 12) / 12)
-        env = np.exp(-3 * (t % 0.5))
-        tone = sum(np.sin(2 * np.pi * f0 * k * t + rng.uniform(0, 6)) / k for k in (1, 2, 3, 5)) * env
-        left, right = tone + 0.05 * rng.standard_normal(t.size), np.roll(tone, 5) + 0.05 * rng.standard_normal(t.size)
-        sf.write(folder / f"toy_{i:02d}.wav", (0.2 * np.stack([left, right], 1)).astype(np.float32), rate)
-    return folder

@@ -42,7 +42,7 @@ def test_reconstruct_refuses_a_crafted_checkpoint(tmp_path, name):
 
 def test_resume_refuses_a_crafted_checkpoint(tmp_path):
     from ear_vae.data import prepare_corpus
-    from ear_vae.trainer import write_toy_corpus
+    from ear_vae.testing import write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy", tracks=3))], tmp_path / "prep", min_seconds=1.0,
                    valid_fraction=0.0, test_fraction=0.0, progress=False)
     marker = tmp_path / "payload_ran"

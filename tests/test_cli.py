@@ -53,7 +53,8 @@ def test_reconstruct_any_format_and_length(demo_checkpoint, inputs, tmp_path, na
 
 def test_reconstruct_with_a_training_checkpoint(inputs, tmp_path):
     from ear_vae.data import prepare_corpus
-    from ear_vae.trainer import tiny_params, train, write_toy_corpus
+    from ear_vae.trainer import train
+    from ear_vae.testing import tiny_params, write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0,
                    valid_fraction=0.0, test_fraction=0.0, progress=False)
     train(tiny_params(2), "kw", tmp_path / "prep", tmp_path / "run", progress=False)
@@ -126,7 +127,7 @@ def test_help_version_and_train_set(tmp_path):
     assert "{sao,kw,phase,full,full_phase_mslr}" in run("train", "--help").stdout  # and once through the console script
     # --set: the quickest checkpoint, without editing params.yaml
     from ear_vae.data import prepare_corpus
-    from ear_vae.trainer import write_toy_corpus
+    from ear_vae.testing import write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0,
                    test_fraction=0.0, progress=False)
     sets = ["train.steps=2", "train.segment_samples=4096", "train.batch_size=2", "train.device=cpu", "discriminator.filters=4"]
@@ -174,7 +175,8 @@ def _run_env(env_extra: dict, *args):
 
 def test_reconstruct_with_the_authors_model_from_a_hub(inputs, tmp_path):
     "`--checkpoint official` through the real huggingface_hub download code, from a local server that plays the Hub."
-    from ear_vae.hub import CONFIG_FILE, OFFICIAL_FILE, FakeHub
+    from ear_vae.hub import CONFIG_FILE, OFFICIAL_FILE
+    from ear_vae.testing import FakeHub
     golden = torch.load(REPO / "tests" / "data" / "official_small_golden.pt", weights_only=True)
     weights = tmp_path / "hub" / "earlab" / "EAR_VAE" / OFFICIAL_FILE   # pretrained_weight/ear_vae_44k.pyt, as the authors publish it
     weights.parent.mkdir(parents=True)
@@ -230,7 +232,7 @@ def test_reconstruct_edges(demo_checkpoint, inputs, tmp_path):
 def test_quickstart_end_to_end_at_toy_scale(tmp_path):
     "The quickstart's mechanics (prepare, train, reconstruct a test clip, say where to listen) on generated music, 4 steps."
     import yaml
-    from ear_vae.trainer import write_toy_corpus
+    from ear_vae.testing import write_toy_corpus
     toy = write_toy_corpus(tmp_path / "toy", tracks=6, seconds=3.0)
     params = {"data": {"sources": [str(toy)], "min_seconds": 1.0, "valid_fraction": 0.2, "test_fraction": 0.3},
               "discriminator": {"filters": 4, "n_ffts": [1024, 256]}, "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu"}}
@@ -250,7 +252,7 @@ def test_finetune_from_a_pretrained_model(tmp_path):
     import yaml
     from ear_vae.data import prepare_corpus
     from ear_vae.io import load_checkpoint
-    from ear_vae.trainer import write_toy_corpus
+    from ear_vae.testing import write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0, test_fraction=0.0, progress=False)
     torch.manual_seed(3)
     pretrained = EarVAE.from_preset("demo")

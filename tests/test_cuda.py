@@ -14,8 +14,9 @@ import yaml
 from ear_vae.data import prepare_corpus
 from ear_vae.losses import RECIPES, ReconstructionLoss
 from ear_vae.model import EarVAE, signal_preserving_init
-from ear_vae.phase import music_like
-from ear_vae.trainer import Trainer, as_floats, tiny_params, training_batches, write_toy_corpus
+from ear_vae.testing import music_like
+from ear_vae.trainer import Trainer, as_floats, training_batches
+from ear_vae.testing import tiny_params, write_toy_corpus
 
 pytestmark = [pytest.mark.cuda, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
@@ -152,7 +153,8 @@ import json, sys, torch
 from pathlib import Path
 torch.use_deterministic_algorithms(True, warn_only=True); torch.backends.cudnn.benchmark = False
 from ear_vae.io import load_checkpoint
-from ear_vae.trainer import tiny_params, train
+from ear_vae.trainer import train
+from ear_vae.testing import tiny_params
 data, out = Path(sys.argv[1]), Path(sys.argv[2])
 params = tiny_params(steps=4, disc_warmup_steps=1, device="cuda", checkpoint_every=100)
 for run in ("straight", "again"): train(params, "full", data, out / run, progress=False)

@@ -1,7 +1,7 @@
 """The discriminator learns to tell real music from a degraded copy of it."""
 import torch
 
-from ear_vae.discriminator import degrade, train_to_separate
+from ear_vae.testing import degrade, train_to_separate
 
 
 def test_discriminator_separates_real_music_from_degraded_copy(real_music_clips):

@@ -131,3 +131,17 @@ def test_stages_depend_on_the_code_they_run():
         listed = {Path(str(d)).stem for d in stage.get("deps", []) if str(d).startswith("ear_vae/")}
         if need - listed: missing.append(f"{name}: {sorted(need - listed)}")
     assert not missing, "dvc.yaml deps lack the code their stage runs: " + "; ".join(missing)
+
+
+TEST_DOUBLES = {"FakeHub", "tiny_params", "write_toy_corpus", "write_bad_input_folder", "degrade", "train_to_separate", "music_like", "hard_cases"}
+
+
+def test_test_doubles_live_in_the_testing_module_only():
+    "The doubles the notebooks' examples and tests/ use are defined in ear_vae.testing, and no library module imports it."
+    defined = {}
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in TEST_DOUBLES: defined[node.name] = path.stem
+    assert defined == dict.fromkeys(TEST_DOUBLES, "testing"), defined
+    importers = [m for m in _modules() if m != "testing" and "testing" in _imports(m, False)]
+    assert not importers, f"library modules importing ear_vae.testing: {importers}"

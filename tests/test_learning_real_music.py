@@ -17,7 +17,8 @@ import torchaudio
 from ear_vae.data import prepare_corpus
 from ear_vae.metrics import mel_distance
 from ear_vae.model import EarVAE
-from ear_vae.trainer import Trainer, Until, fit, tiny_params, training_batches
+from ear_vae.trainer import Trainer, Until, fit, training_batches
+from ear_vae.testing import tiny_params
 
 SEGMENT = 32768
 

@@ -14,7 +14,7 @@ from ear_vae.data import prepare_corpus
 from ear_vae.evaluation import load_model, write_test_clips
 from ear_vae.bundle import MIB, make_bundle, verify_bundle
 from ear_vae.offline import OUT_LIMITS, check_out_folder, export_generator
-from ear_vae.trainer import write_toy_corpus
+from ear_vae.testing import write_toy_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 BUDGET = 170

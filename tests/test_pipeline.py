@@ -9,7 +9,7 @@ import pandas as pd
 import yaml
 
 from ear_vae.evaluation import CODECS
-from ear_vae.trainer import write_toy_corpus
+from ear_vae.testing import write_toy_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ["sao", "phase", "full"]  # a part of the ladder: the toy run checks the mechanics

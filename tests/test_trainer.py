@@ -9,7 +9,8 @@ import torch
 import yaml
 
 from ear_vae.data import prepare_corpus
-from ear_vae.trainer import NonFiniteLossError, Trainer, Until, fit, tiny_params, train, training_batches, write_toy_corpus
+from ear_vae.trainer import NonFiniteLossError, Trainer, Until, fit, train, training_batches
+from ear_vae.testing import tiny_params, write_toy_corpus
 
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,8 @@ def cmd_quickstart(args):
     "Fetch and prepare the music (once), train one small model, reconstruct a test clip, print where to listen."
     import time
     from ear_vae.data import prepare_corpus, read_manifest
-    from ear_vae.evaluation import load_model, reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
+    from ear_vae.evaluation import reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
+    from ear_vae.checkpoints import load_model
     from ear_vae.metrics import METRICS, evaluate_pair, load_audio
     from ear_vae.trainer import train
     started, out = time.time(), Path(args.out)
@@ -138,10 +139,9 @@ def _training_params(args) -> dict:
 
 def finetune_start(params: dict, reference, path) -> Path:
     "A step-0 starting checkpoint at `path` whose generator is the model of `reference` (a path, `official` or hf:...): a fine-tune starts from it like a warm start."
-    from ear_vae.evaluation import load_model
-    from ear_vae.hub import resolve_checkpoint
+    from ear_vae.checkpoints import load_model
     from ear_vae.trainer import Trainer, unwrap
-    pretrained, start = load_model(resolve_checkpoint(reference)), Trainer(params, None)
+    pretrained, start = load_model(reference), Trainer(params, None)
     shapes = lambda model: {k: tuple(v.shape) for k, v in model.state_dict().items()}
     if shapes(pretrained) != shapes(unwrap(start.generator)):   # the weights' names and shapes, whatever else a config file says
         raise ValueError(f"--init-from {reference}: its architecture is not model.preset {params['model']['preset']!r} (the authors' 44.1 kHz model is 'paper')")
@@ -241,8 +241,8 @@ def check_inputs(jobs) -> list[tuple[Path, str]]:
 
 def cmd_reconstruct(args):
     from tqdm.auto import tqdm
-    from ear_vae.evaluation import load_model, reconstruct_file
-    from ear_vae.hub import resolve_checkpoint
+    from ear_vae.evaluation import reconstruct_file
+    from ear_vae.checkpoints import load_model
     overlap = args.overlap_seconds if args.overlap_seconds is not None else min(1.0, args.chunk_seconds / 2)  # the default fits any chunk
     check_chunking(args.chunk_seconds, overlap, args.batch_windows)
     jobs = reconstruction_jobs(args.input, args.output, "." + args.format)
@@ -253,7 +253,7 @@ def cmd_reconstruct(args):
     if not jobs: raise ValueError(f"no input of {args.input} can be reconstructed: {problems[0][0]}: {problems[0][1]}" + (f" and {len(problems) - 1} more" if len(problems) > 1 else ""))
     device = _device(args.device)
     from ear_vae.model import inference_model   # the fastest exact levers for this much audio (nbs/04_model.ipynb); bf16 when asked
-    model, notes = inference_model(load_model(resolve_checkpoint(args.checkpoint), device), device, sum(input_seconds(src) for src, _ in jobs), args.bf16)
+    model, notes = inference_model(load_model(args.checkpoint, device), device, sum(input_seconds(src) for src, _ in jobs), args.bf16)
     for note in notes: print(f"reconstruct: {note}", file=sys.stderr)
     batch_windows = args.batch_windows or (4 if device == "cuda" else 1)
     for src, dst in tqdm(jobs, desc="reconstruct", unit="file", disable=len(jobs) == 1):
@@ -334,7 +334,7 @@ def cmd_clips(args):
 
 def cmd_evaluate_model(args):
     from ear_vae.evaluation import evaluate_model
-    from ear_vae.hub import resolve_checkpoint
+    from ear_vae.checkpoints import resolve_checkpoint
     e = cli_params(args.params)["evaluate"]
     means = evaluate_model(resolve_checkpoint(args.checkpoint), args.clips, args.out, e["chunk_seconds"], e["overlap_seconds"], e["keep_audio"], _device(e["device"]))
     from ear_vae.metrics import METRICS
@@ -380,7 +380,7 @@ def cmd_thd(args):
         from ear_vae.evaluation import CODECS
         table = codecs_thd(list(CODECS), args.frequencies, args.levels)
     else:
-        from ear_vae.hub import resolve_checkpoint
+        from ear_vae.checkpoints import resolve_checkpoint
         process = model_process(resolve_checkpoint(args.checkpoint), _device(args.device)) if args.checkpoint else codec_process(args.codec)
         table = system_thd(process, args.frequencies, args.levels)
     if args.out:

@@ -14,13 +14,11 @@ __all__ = ['PAPER_CONFIG', 'V2_CONFIG', 'PRESETS', 'COMPILATION_COST', 'weight_n
 # %% ../nbs/04_model.ipynb #8a9d7f8d
 import copy
 import math
-from pathlib import Path
 import torch
 from fastcore.basics import patch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
-from .io import atomic_path, load_checkpoint, write_torch
 
 # %% ../nbs/04_model.ipynb #c75b00de
 def _to_official_names(module, state_dict, prefix, local_metadata):
@@ -428,20 +426,9 @@ def architecture_table(config: dict, sample_rate: int = 44100) -> list[dict]:
     return rows
 
 # %% ../nbs/04_model.ipynb #eca5be3f
-def _read_state_dict(path_or_state_dict) -> dict:
-    if isinstance(path_or_state_dict, dict): state = path_or_state_dict
-    else:
-        path = Path(path_or_state_dict)
-        state = load_checkpoint(path)  # data only: a crafted pickle is refused before it can run
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict): state = state["state_dict"]
-    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
-        raise ValueError(f"{path_or_state_dict if not isinstance(path_or_state_dict, dict) else 'state dict'}: not a state dict of tensors")
-    return state
-
 @patch(cls_method=True)
-def load_official(cls: EarVAE, path_or_state_dict, config: dict | None = None) -> "EarVAE":
+def from_state_dict(cls: EarVAE, state: dict, config: dict | None = None) -> "EarVAE":
     "Build an `EarVAE` (paper config unless `config`) and load an official-layout state dict with strict key matching."
-    state = _read_state_dict(path_or_state_dict)
     model = cls(config or PAPER_CONFIG)
     expected = model.state_dict()
     missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
@@ -452,15 +439,6 @@ def load_official(cls: EarVAE, path_or_state_dict, config: dict | None = None) -
         raise ValueError(f"checkpoint does not match the model config ({detail})")
     model.load_state_dict(state, strict=True)
     return model
-
-@patch
-def save_official(self: EarVAE, path, write_config: bool = True) -> Path:
-    "Write the state dict in the official layout (`weight_g` / `weight_v`) atomically, and `model_config.json` beside it (as the authors publish)."
-    import json
-    write_torch(path, self.state_dict())   # the same weights give the same bytes
-    if write_config:
-        with atomic_path(Path(path).parent / "model_config.json") as tmp: tmp.write_text(json.dumps(self.config, indent=1) + "\n")
-    return Path(path)
 
 # %% ../nbs/04_model.ipynb #619c3ba7
 def folded_weight_norm(model: nn.Module) -> nn.Module:

@@ -9,6 +9,7 @@ __all__ = ['music_like', 'hard_cases', 'tiny_params', 'write_toy_corpus', 'write
 # %% ../nbs/12_testing.ipynb #f969b302
 import hashlib
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -106,8 +107,8 @@ class FakeHub:
     "A local HTTP server that plays the Hugging Face Hub's file endpoint for `folder`/OWNER/NAME/FILE (a context manager; `endpoint` is its URL)."
     COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
-    def __init__(self, folder):
-        self.folder, self.requests = Path(folder), []
+    def __init__(self, folder, delay: float = 0.0):
+        self.folder, self.requests, self.delay = Path(folder), [], delay   # `delay`: seconds before each answer (a slow but live hub)
         hub = self
         class Handler(BaseHTTPRequestHandler):
             def do_HEAD(self): hub._answer(self, body=False)
@@ -125,6 +126,7 @@ class FakeHub:
     def _answer(self, request, body: bool):
         parts = urllib.parse.unquote(urllib.parse.urlparse(request.path).path).strip("/").split("/")
         self.requests.append((request.command, "/".join(parts)))
+        if self.delay: time.sleep(self.delay)
         if len(parts) < 5 or parts[2] != "resolve": return self._error(request, "RepoNotFound")
         repo, revision, path = self.folder / parts[0] / parts[1], parts[3], self.folder.joinpath(*parts[:2], *parts[4:])
         if not repo.is_dir(): return self._error(request, "RepoNotFound")

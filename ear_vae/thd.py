@@ -68,8 +68,8 @@ def system_thd(process, frequencies=THD_FREQUENCIES, levels_db=THD_LEVELS_DB, se
 
 # %% ../nbs/08b_thd.ipynb #7d2e0a5e
 def model_process(checkpoint, device: str = "cpu"):
-    "A function [2, T] -> [2, T] audio: the model at `checkpoint` (`ear_vae.evaluation.load_model`) reconstructing its input."
-    from ear_vae.evaluation import load_model
+    "A function [2, T] -> [2, T] audio: the model at `checkpoint` (`ear_vae.checkpoints.load_model`: a path, `official` or `hf:...`) reconstructing its input."
+    from ear_vae.checkpoints import load_model
     model = load_model(checkpoint, device)
     def process(x):
         with torch.no_grad(): return model.reconstruct(x.to(device)).float().cpu()

@@ -28,10 +28,10 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
 from .data import SegmentDataset, StepBatches
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
-from .io import atomic_path, load_checkpoint, write_json, write_torch
+from .io import atomic_path, write_json
+from .checkpoints import load_checkpoint, save_model, write_torch
 from .losses import RECIPES, FastStartLoss, ReconstructionLoss, training_loss
 from .model import EarVAE, bias_parameters, set_fused_activation, signal_preserving_init
-from .params import validate_params
 
 # %% ../nbs/07_trainer.ipynb #32dd20dd
 def inverse_lr(step: int, warmup: float, inv_gamma: float, power: float) -> float:
@@ -317,7 +317,7 @@ def _load_state(self: Trainer, state: dict):
 @patch
 def export(self: Trainer, path):
     "The generator to evaluate (EMA when enabled) in the authors' layout at `path`, with `model_config.json` beside it (rank 0)."
-    if self.rank == 0: self.inference_model.save_official(path)
+    if self.rank == 0: save_model(self.inference_model, path)
     _barrier(self.world)
 
 # %% ../nbs/07_trainer.ipynb #abb0c448

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 import torch
 
-from ear_vae.offline import join_weights
+from ear_vae.checkpoints import join_weights
 
 EAR_VAE = str(Path(sys.executable).parent / "ear-vae")
 REPO = Path(__file__).resolve().parent.parent

@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 import torch
 
+from ear_vae.checkpoints import save_model
 from ear_vae.model import EarVAE
 
 EAR_VAE = str(Path(sys.executable).parent / "ear-vae")
@@ -23,7 +24,7 @@ def run(*args):
 def demo_checkpoint(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ckpt")
     torch.manual_seed(0)
-    EarVAE.from_preset("demo").save_official(folder / "model.pyt")
+    save_model(EarVAE.from_preset("demo"), folder / "model.pyt")
     return folder / "model.pyt"
 
 
@@ -75,7 +76,7 @@ def test_bad_input_is_one_line_and_leaves_no_file(demo_checkpoint, inputs, tmp_p
         ((tmp_path / "missing.wav", "--checkpoint", demo_checkpoint), "input file not found"),
         ((text_wav, "--checkpoint", demo_checkpoint), "unreadable audio"),
         ((inputs / "mono_48k.wav", "--checkpoint", tmp_path / "none.pyt"), "checkpoint not found"),
-        ((inputs / "mono_48k.wav", "--checkpoint", junk), "not a readable PyTorch checkpoint"),
+        ((inputs / "mono_48k.wav", "--checkpoint", junk), "junk.pyt: not a PyTorch checkpoint: it is text ('not a checkpoint' ...)"),
         ((inputs / "mono_48k.wav", "--checkpoint", bare / "model.pyt"), "does not match the model config"),
     ]
     for args, message in cases:
@@ -175,7 +176,7 @@ def _run_env(env_extra: dict, *args):
 
 def test_reconstruct_with_the_authors_model_from_a_hub(inputs, tmp_path):
     "`--checkpoint official` through the real huggingface_hub download code, from a local server that plays the Hub."
-    from ear_vae.hub import CONFIG_FILE, OFFICIAL_FILE
+    from ear_vae.checkpoints import CONFIG_FILE, OFFICIAL_FILE
     from ear_vae.testing import FakeHub
     golden = torch.load(REPO / "tests" / "data" / "official_small_golden.pt", weights_only=True)
     weights = tmp_path / "hub" / "earlab" / "EAR_VAE" / OFFICIAL_FILE   # pretrained_weight/ear_vae_44k.pyt, as the authors publish it
@@ -196,8 +197,18 @@ def test_reconstruct_with_the_authors_model_from_a_hub(inputs, tmp_path):
     done = _run_env({"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "empty")}, "reconstruct", inputs / "stereo_44k.flac", tmp_path / "y.wav",
                     "--checkpoint", "official")
     assert done.returncode == 1 and "the Hub cannot be reached" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    # an unreachable Hub (a closed port): one line within seconds, not half a minute of retries (measured 29-35 s before)
+    import socket, time
+    closed = socket.socket(); closed.bind(("127.0.0.1", 0)); port = closed.getsockname()[1]; closed.close()
+    start = time.time()
+    done = _run_env({"HF_ENDPOINT": f"http://127.0.0.1:{port}", "HF_HOME": str(tmp_path / "empty2")}, "reconstruct", inputs / "stereo_44k.flac",
+                    tmp_path / "z.wav", "--checkpoint", "official")
+    elapsed = time.time() - start
+    assert done.returncode == 1 and "the Hub cannot be reached" in done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr
+    assert elapsed < 10, f"an unreachable Hub took {elapsed:.1f} s to refuse"
     # the same model as loading the state dict by hand: the download is the authors' layout, nothing else
-    from ear_vae.evaluation import load_model, reconstruct_file
+    from ear_vae.evaluation import reconstruct_file
+    from ear_vae.checkpoints import load_model
     local = tmp_path / "local"
     local.mkdir()
     torch.save(golden["state_dict"], local / "model.pyt")
@@ -251,12 +262,12 @@ def test_finetune_from_a_pretrained_model(tmp_path):
     "`train --init-from`: the generator starts as the given model (here a file; `official` and hf: go through the same resolver), a fresh discriminator."
     import yaml
     from ear_vae.data import prepare_corpus
-    from ear_vae.io import load_checkpoint
+    from ear_vae.checkpoints import load_checkpoint
     from ear_vae.testing import write_toy_corpus
     prepare_corpus([str(write_toy_corpus(tmp_path / "toy"))], tmp_path / "prep", min_seconds=1.0, valid_fraction=0.0, test_fraction=0.0, progress=False)
     torch.manual_seed(3)
     pretrained = EarVAE.from_preset("demo")
-    pretrained.save_official(tmp_path / "pre" / "model.pyt")
+    save_model(pretrained, tmp_path / "pre" / "model.pyt")
     (tmp_path / "p.yaml").write_text(yaml.safe_dump({"discriminator": {"filters": 4, "n_ffts": [1024, 256]},
                                                      "train": {"batch_size": 2, "segment_samples": 4096, "device": "cpu", "warmstart_steps": 5}}))
     common = ["--params", tmp_path / "p.yaml", "--data", tmp_path / "prep", "--set", "train.steps=2", "--set", "train.disc_warmup_steps=1"]
@@ -272,7 +283,7 @@ def test_finetune_from_a_pretrained_model(tmp_path):
     assert [end[opt]["state"][0]["step"].item() for opt in ("opt_d", "opt_g")] == [1.0, 1.0]
     assert any(not torch.equal(v, start["discriminator"][k]) for k, v in end["discriminator"].items())
     # the trained model is the pretrained one moved by one small step, not a fresh start (whose weights are far from it)
-    from ear_vae.evaluation import load_model
+    from ear_vae.checkpoints import load_model
     trained, fresh = load_model(tmp_path / "ft" / "model.pyt").state_dict(), EarVAE.from_preset("demo").state_dict()
     distance = lambda a: sum((a[k].float() - v.float()).pow(2).sum().item() for k, v in pretrained.state_dict().items())
     assert distance(trained) < 0.01 * distance(fresh), (distance(trained), distance(fresh))

@@ -152,7 +152,7 @@ _DETERMINISTIC_RUNS = """
 import json, sys, torch
 from pathlib import Path
 torch.use_deterministic_algorithms(True, warn_only=True); torch.backends.cudnn.benchmark = False
-from ear_vae.io import load_checkpoint
+from ear_vae.checkpoints import load_checkpoint
 from ear_vae.trainer import train
 from ear_vae.testing import tiny_params
 data, out = Path(sys.argv[1]), Path(sys.argv[2])

@@ -145,3 +145,15 @@ def test_test_doubles_live_in_the_testing_module_only():
     assert defined == dict.fromkeys(TEST_DOUBLES, "testing"), defined
     importers = [m for m in _modules() if m != "testing" and "testing" in _imports(m, False)]
     assert not importers, f"library modules importing ear_vae.testing: {importers}"
+
+
+def test_checkpoint_files_are_read_and_written_in_one_module():
+    "torch.load and torch.save appear in ear_vae.checkpoints only; model_config.json is written there only."
+    calls = {}
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "torch" and node.attr in ("load", "save"):
+                calls.setdefault(f"torch.{node.attr}", set()).add(path.stem)
+    assert calls == {"torch.load": {"checkpoints"}, "torch.save": {"checkpoints"}}, calls
+    writers = [p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("checkpoints", "_modidx") and re.search(r"model_config\.json\"\)?\s*(as tmp|,)", p.read_text())]
+    assert not writers, writers

@@ -63,12 +63,12 @@ test-py: install
 test: check-sync docs test-py
 
 bench: install
-	$(BIN)/python -m ear_vae.bench --out reports
+	$(BIN)/ear-vae bench --out reports
 
 # The offline GPU node's bundle (nbs/11_offline.ipynb): wheels, clips, training tracks; needs the prepared corpus and clips.
 bundle: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro clips
-	$(BIN)/python -m ear_vae.offline bundle --prepared data/prepared --clips data/test_clips --out bundle
+	$(BIN)/ear-vae node bundle --prepared data/prepared --clips data/test_clips --out bundle
 
 # JupyterLab on the notebooks with the .venv kernel: `make lab PORT=8890 NO_BROWSER=1` (a container's root user is allowed).
 PORT ?= 8888
@@ -82,12 +82,11 @@ clean-venv:
 repro: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
 
-# A first model in about 6 minutes on 2 cores: fetch and prepare the music (once), train 600 steps, reconstruct a test clip (quickstart/).
+# A first model: fetch and prepare the music (once), train 600 steps, reconstruct a test clip (quickstart/); `ear-vae quickstart --help` says how long it took here.
 quickstart: install
 	$(BIN)/ear-vae quickstart
 
-# Shared results through a DVC remote (README, "Shared results"): `make push` after a run, `make pull` in another clone.
+# Shared results through a DVC remote (README, "Shared results"): `make push` after a run, `make pull` in another clone;
+# each says what it did, and why when it did nothing or refused (scripts/dvc_share.sh).
 pull push: install
-	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc remote list | grep -q . || { \
-	  echo "error: no DVC remote is configured: add one with 'dvc remote add -d shared PATH_OR_URL' (README, Shared results)"; exit 1; }
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc $@
+	@PATH="$(abspath $(BIN)):$$PATH" DVC=$(BIN)/dvc bash scripts/dvc_share.sh $@

@@ -5,21 +5,21 @@
 # %% auto #0
 __all__ = ['BF16_PEAK_FLOPS', 'LEVER_MIN_SECONDS', 'COMPILATION_OFF', 'TRAINING_SIZES', 'TRAINING_LEVERS', 'BENCHMARKS',
            'median_seconds', 'bench_losses', 'bench_model', 'saved_activation_mib', 'bench_activation_memory',
-           'trainer_params', 'bench_training_gpu', 'bench_gpu', 'bench_levers', 'main']
+           'trainer_params', 'bench_training_gpu', 'bench_gpu', 'bench_levers', 'run_benchmarks']
 
 # %% ../nbs/10_bench.ipynb #324c8e91
-import argparse
 import copy
 import itertools
 import math
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 import torch
 from .io import write_json
 from .losses import RECIPES, ReconstructionLoss
-from .model import PRESETS, EarVAE, bf16_weights, compiled_generator, folded_weight_norm, set_fused_activation
+from .model import PRESETS, EarVAE, bf16_weights, choose_device, compiled_generator, folded_weight_norm, set_fused_activation
 from .trainer import Until, fit
 
 # %% ../nbs/10_bench.ipynb #9ac73514
@@ -346,27 +346,23 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
 # %% ../nbs/10_bench.ipynb #d8c39be8
 BENCHMARKS = {"losses": bench_losses, "model": bench_model, "gpu": bench_gpu, "levers": bench_levers}
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="ear_vae benchmarks: write reports/bench_<name>.json")
-    parser.add_argument("--out", default="reports", help="output folder (default: reports), or a .json file for one benchmark")
-    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run only these benchmarks")
-    parser.add_argument("--device", choices=["cpu", "cuda"], default=None, help="levers: where to run them (default: cuda when available)")
-    parser.add_argument("--budget", type=float, default=240.0, help="levers: seconds for all of them (default 240)")
-    parser.add_argument("--preset", default="demo", choices=sorted(PRESETS), help="levers: the model preset (default demo; paper for the GPU goals)")
-    parser.add_argument("--batch", type=int, default=None, help="levers: clips per forward pass of the batched-inference levers (default: 16 on CUDA, 8 on the CPU)")
-    parser.add_argument("--no-compile", action="store_true", help="levers: skip the levers that compile (fused activation, torch.compile)")
-    args = parser.parse_args(argv)
-    names = args.only or [n for n in BENCHMARKS if n != "gpu" or torch.cuda.is_available()]
+def run_benchmarks(only=None, out="reports", device: str = "auto", budget: float = 240.0, preset: str = "demo", batch: int | None = None,
+                   compile_levers: bool = True) -> dict:
+    "Run the benchmarks `only` (default: all, `gpu` when there is one) and write each to `out`/bench_<name>.json (or `out`, a .json file, for one)."
+    names, results = only or [n for n in BENCHMARKS if n != "gpu" or torch.cuda.is_available()], {}
     for name in names:
-        path = Path(args.out) if args.out.endswith(".json") and len(names) == 1 else Path(args.out) / f"bench_{name}.json"
-        if name == "levers": result = bench_levers(args.device or ("cuda" if torch.cuda.is_available() else "cpu"), args.preset, budget=args.budget, out=path, batch=args.batch,
-                                                     compile_levers=not args.no_compile)
+        path = Path(out) if str(out).endswith(".json") and len(names) == 1 else Path(out) / f"bench_{name}.json"
+        if name == "levers": result = bench_levers(choose_device(device), preset, budget=budget, out=path, batch=batch, compile_levers=compile_levers)
         else: result = BENCHMARKS[name]()
         write_json(path, result)
         print(f"{name}: wrote {path}")
         for key in ("ratio_to_sao", "cpu_real_time_factor"):
             if key in result: print(f"  {key}:", {k: round(v, 2) for k, v in result[key].items()})
+        results[name] = result
+    return results
 
 # %% ../nbs/10_bench.ipynb #934b5754
 #| eval: false
-if __name__ == "__main__": main()
+if __name__ == "__main__":   # `python -m ear_vae.bench ...` is `ear-vae bench ...`
+    from ear_vae.cli import main
+    sys.exit(main(["bench", *sys.argv[1:]]))

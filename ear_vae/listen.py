@@ -62,8 +62,8 @@ def spectrogram_image(x: np.ndarray, path, sample_rate: int = TARGET_RATE, floor
 def _safe_name(name: str) -> str: return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 MISSING_MEDIA_NOTE = ('<p id="missing-media" class="missing" hidden><b>The audio and spectrograms of this page are not in this copy.</b> '
-                      'They live in <code>reports/listen/</code>, which DVC keeps out of git (27 MB). Get them with <code>make pull</code> '
-                      '(from the project\'s DVC remote: README, "Shared results") or make them with <code>make repro</code>.</p>\n')
+                      'They live in <code>reports/listen/</code>, which DVC keeps out of git (27 MB). This clone has no copy of them: make them with <code>make repro</code>, or, '
+                      'if your team has added a DVC remote (README, "Shared results"; the project has no public one), get them with <code>make pull</code>.</p>\n')
 MISSING_MEDIA_SCRIPT = """
 <script>
 const showMissing = () => { document.getElementById("missing-media").hidden = false; };

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['RECIPES', 'PHASE_STYLES', 'CORRELATION_STYLES', 'MAGNITUDE_VIEWS', 'DEFAULTS', 'TRAINING_OPTIONS',
            'DAC_MEL_RESOLUTIONS', 'recipe_config', 'ReconstructionLoss', 'training_loss', 'MultiResolutionLogMelLoss',
-           'FastStartLoss']
+           'WarmStartLoss']
 
 # %% ../nbs/03_losses.ipynb #9031af5a
 import torch
@@ -141,7 +141,7 @@ class MultiResolutionLogMelLoss(nn.Module):
     def forward(self, x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         return sum((self._log_mel(x_hat, w) - self._log_mel(x, w)).abs().mean() for w, _ in self.resolutions)
 
-class FastStartLoss(nn.Module):
+class WarmStartLoss(nn.Module):
     "The warm start's loss: `waveform_weight` x L1 of the waveforms + `mel_weight` x DAC's multi-resolution log-mel; `(total, terms)`."
     def __init__(self, waveform_weight: float = 40.0, mel_weight: float = 1.0, sample_rate: int = 44100):
         super().__init__()

@@ -5,10 +5,9 @@
 # %% auto #0
 __all__ = ['OUT_LIMITS', 'NODE_FLAGS', 'node_batches', 'node_params', 'build_arms', 'summarise', 'ClipScorer', 'ScoreAt',
            'StepTimer', 'History', 'weights_that_fit', 'paired_ablation', 'plot_ablation', 'check_out_folder',
-           'node_run', 'print_summary', 'run_params', 'main', 'gpu_runs_table']
+           'node_run', 'print_summary', 'run_params', 'gpu_runs_table']
 
 # %% ../nbs/11_offline.ipynb #55d46efe
-import argparse
 import copy
 import json
 import math
@@ -24,13 +23,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 import numpy as np
 import torch
-from .bundle import MIB, make_bundle, verify_bundle
+from .bundle import MIB, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
 from .evaluation import CONTROL, load_clips, random_phase_control, reconstruct_clips
 from .io import atomic_path, write_json
 from .checkpoints import save_weights
 from .metrics import METRICS, evaluate_pair
-from .params import load_params
+from .model import choose_device
+from .params import apply_overrides, load_params
 from .stats import interval
 from .trainer import Callback, Trainer, Until, as_floats, fit, step_role
 
@@ -51,7 +51,7 @@ def node_params(params: dict, device: str) -> dict:
     return p
 
 def build_arms(params: dict, steps: int, disc_warmup: int, warmstart: int | None = None) -> list[Trainer]:
-    "One `Trainer` per arm of `offline.arms` (its name, recipe and seed), for `steps` steps, the discriminator from `disc_warmup` (and `warmstart` fast-start steps)."
+    "One `Trainer` per arm of `offline.arms` (its name, recipe and seed), for `steps` steps, the discriminator from `disc_warmup` (and `warmstart` warm-start steps)."
     arms = []
     for arm in params["offline"]["arms"]:
         p = copy.deepcopy(params); p["seed"] = arm["seed"]
@@ -206,7 +206,7 @@ def _probe(params: dict, batches: StepBatches, scorer: ClipScorer, max_seconds: 
 def paired_ablation(bundle, out, deadline: float, params: dict) -> dict:
     "Train every arm of `offline.arms` in lockstep until `deadline` (time.time()), scored at 0, 25, 50 and 100 % of the steps; files in `out`."
     bundle, out, o = Path(bundle), Path(out), params["offline"]
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = choose_device("auto")
     if device == "cuda": torch.backends.cudnn.benchmark = True
     params, started = node_params(params, device), time.time()
     batches = node_batches(bundle / "prepared", params)
@@ -358,34 +358,10 @@ NODE_FLAGS = (("--preset", "preset", str, "model preset"), ("--batch", "batch_si
 
 def run_params(args) -> dict:
     "params.yaml (the repository's unless --params) with the run's flags and --set applied, validated once."
-    from ear_vae.cli import apply_overrides
     path = args.params or Path(__file__).resolve().parent.parent / "params.yaml"
     flags = [f"offline.{key}={getattr(args, flag.lstrip('-').replace('-', '_'))}" for flag, key, _, _ in NODE_FLAGS
              if getattr(args, flag.lstrip("-").replace("-", "_")) is not None]
     return apply_overrides(load_params(path), flags + (["offline.bf16=false"] if args.no_bf16 else []) + args.set)
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m ear_vae.offline", description="ear_vae on an offline GPU node: make the bundle here, run it there.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("bundle", help="write bundle/ (wheels, clips, training tracks, manifest.json)")
-    b.add_argument("--prepared", default="data/prepared"); b.add_argument("--clips", default="data/test_clips"); b.add_argument("--out", default="bundle")
-    b.add_argument("--no-wheels", action="store_true", help="skip the wheels (a node that has every package)")
-    r = sub.add_parser("run", help="the node's run: CUDA tests, GPU bench, paired ablation (bash scripts/offline_gpu_run.sh calls this)")
-    r.add_argument("--bundle", default="bundle"); r.add_argument("--out", required=True)
-    r.add_argument("--budget", type=float, default=540.0, help="seconds for the whole run, counted from --started (default 540)")
-    r.add_argument("--started", type=float, default=None, help="epoch seconds the budget counts from (default: now)")
-    r.add_argument("--params", default=None, help="params.yaml (default: the repository's); its offline: section sets the run")
-    for flag, key, kind, what in NODE_FLAGS: r.add_argument(flag, type=kind, default=None, help=f"{what} (offline.{key})")
-    r.add_argument("--no-bf16", action="store_true", help="float32 networks (offline.bf16=false)")
-    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any key of params.yaml, e.g. offline.log_every=5 (repeatable)")
-    r.add_argument("--skip-tests", action="store_true", help="skip the CUDA tests (e.g. when a first call on the same node ran them)")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "bundle": make_bundle(args.prepared, args.clips, args.out, wheels=not args.no_wheels)
-        else: node_run(args.bundle, args.out, run_params(args), args.budget, args.started, skip_tests=args.skip_tests)
-    except (FileNotFoundError, ValueError, RuntimeError) as e:
-        print(f"ear_vae.offline {args.command}: error: {str(e).splitlines()[0]}", file=sys.stderr); return 1
-    return 0
 
 # %% ../nbs/11_offline.ipynb #e2ba5c3e
 def gpu_runs_table(folder="reports/gpu") -> "pd.DataFrame":
@@ -407,4 +383,6 @@ def gpu_runs_table(folder="reports/gpu") -> "pd.DataFrame":
 
 # %% ../nbs/11_offline.ipynb #3f3e35a6
 #| eval: false
-if __name__ == "__main__": sys.exit(main())
+if __name__ == "__main__":   # `python -m ear_vae.offline ...` is `ear-vae node ...`
+    from ear_vae.cli import main
+    sys.exit(main(["node", *sys.argv[1:]]))

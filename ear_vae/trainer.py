@@ -6,7 +6,7 @@
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError',
            'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest',
            'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints',
-           'ProgressBar', 'StopOnSignal', 'training_batches', 'train']
+           'ProgressBar', 'StopOnSignal', 'training_batches', 'train', 'finetune_params', 'finetune_start']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import hashlib
@@ -29,9 +29,10 @@ from tqdm.auto import tqdm
 from .data import SegmentDataset, StepBatches
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, write_json
-from .checkpoints import load_checkpoint, save_model, write_torch
-from .losses import RECIPES, FastStartLoss, ReconstructionLoss, training_loss
-from .model import EarVAE, bias_parameters, set_fused_activation, signal_preserving_init
+from .checkpoints import load_checkpoint, load_model, save_model, write_torch
+from .losses import RECIPES, WarmStartLoss, ReconstructionLoss, training_loss
+from .model import EarVAE, choose_device, bias_parameters, set_fused_activation, signal_preserving_init
+from .params import validate_params
 
 # %% ../nbs/07_trainer.ipynb #32dd20dd
 def inverse_lr(step: int, warmup: float, inv_gamma: float, power: float) -> float:
@@ -50,8 +51,7 @@ def setup_device(preference: str = "auto") -> tuple[int, int, torch.device]:
     "(rank, world size, device), joining the torchrun process group when there is one."
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank, local_rank = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
-    use_cuda = preference == "cuda" or (preference == "auto" and torch.cuda.is_available())
-    if preference == "cuda" and not torch.cuda.is_available(): raise RuntimeError("train.device is 'cuda' but no GPU is available")
+    use_cuda = choose_device(preference, "train.device") == "cuda"
     device = torch.device(f"cuda:{local_rank}" if use_cuda else "cpu")
     if use_cuda: torch.cuda.set_device(device)
     if world > 1 and not dist.is_initialized():
@@ -83,7 +83,7 @@ class Trainer:
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t["ema_decay"]))
                     if t["ema_decay"] > 0 else None)
         self.reconstruction = training_loss(recipe, p["loss"]).to(self.device) if recipe else None
-        self.fast_start = FastStartLoss(p["loss"]["waveform_weight"], p["loss"]["mel_weight"]).to(self.device) if t["warmstart_steps"] else None
+        self.warm_start_loss = WarmStartLoss(p["loss"]["waveform_weight"], p["loss"]["mel_weight"]).to(self.device) if t["warmstart_steps"] else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
         self.step, self.skipped, self.nonfinite_run, self.started_from = 0, 0, 0, None
         self.opt_g, self.sched_g = _optimiser([q for q in self.generator.parameters() if q.requires_grad], t["gen_lr"], t)
@@ -114,12 +114,12 @@ def _autocast(trainer):
 
 @patch
 def generator_terms(self: Trainer, x: torch.Tensor, adversarial: bool, warm: bool = False) -> dict[str, torch.Tensor]:
-    "The generator's weighted terms on `x`: the recipe's reconstruction terms (the fast start's during the warm start) and KL, plus the adversarial pair."
+    "The generator's weighted terms on `x`: the recipe's reconstruction terms (the warm start's during the warm start) and KL, plus the adversarial pair."
     w, disc = self.params["loss"], unwrap(self.discriminator)
     with _autocast(self):
         x_hat, kl, _ = self.generator(x)
     x_hat = x_hat.float()
-    terms = {f"fast_{k}": v for k, v in self.fast_start(x_hat, x)[1].items()} if warm else {f"rec_{k}": v for k, v in self.reconstruction(x_hat, x)[1].items()}
+    terms = {f"fast_{k}": v for k, v in self.warm_start_loss(x_hat, x)[1].items()} if warm else {f"rec_{k}": v for k, v in self.reconstruction(x_hat, x)[1].items()}
     terms["kl"] = w["kl_weight"] * kl.float()
     if adversarial:
         disc.requires_grad_(False)
@@ -380,7 +380,7 @@ def validate(self: Trainer, batches) -> dict[str, float]:
     for x in batches:
         with _autocast(self):
             x_hat = model.decode(model.encode(x, sample=False)).float()
-        own = self.reconstruction if self.recipe else self.fast_start  # the warm start's own loss: the fast terms (none when it has no steps)
+        own = self.reconstruction if self.recipe else self.warm_start_loss  # the warm start's own loss: the fast terms (none when it has no steps)
         total, terms = own(x_hat, x) if own is not None else (None, {})
         yardsticks = {"sao_loss": self.yardstick(x_hat, x)[0],
                       "mel_distance": np.mean([mel_distance(e, r) for e, r in zip(x_hat.cpu(), x.cpu())])}
@@ -542,3 +542,34 @@ def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, pro
     if interrupt.requested and trainer.step < stop:
         raise KeyboardInterrupt(f"{interrupt.requested} at step {trainer.step}: its checkpoint is in {out_dir}; the same command resumes")
     return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed, "warm_started": warm_started}
+
+# %% ../nbs/07_trainer.ipynb #de247d58
+def _with(params: dict, **train) -> dict:
+    return {**params, "train": {**params["train"], **train}}
+
+def finetune_params(params: dict) -> tuple[dict, list[str]]:
+    "`params` for a fine-tune from trained weights (no warm start; a fresh discriminator pretrained alone), and a note for each change."
+    t, notes = params["train"], []
+    if t["warmstart_steps"]:
+        notes.append(f"train.warmstart_steps {t['warmstart_steps']} -> 0 (a fine-tune starts from trained weights)")
+        params = _with(params, warmstart_steps=0)
+    warmup, pretrain = params["train"]["disc_warmup_steps"], params["train"]["disc_pretrain_steps"]
+    if warmup and not pretrain:   # the warm-up is the fresh discriminator's, not the trained generator's
+        notes.append(f"train.disc_pretrain_steps 0 -> {warmup}, train.disc_warmup_steps {warmup} -> 0 (the fresh discriminator "
+                     "learns the pretrained generator's output alone before the generator sees it)")
+        params = _with(params, disc_pretrain_steps=warmup, disc_warmup_steps=0)
+    elif warmup:
+        notes.append(f"the pretrained generator trains without the adversary for train.disc_warmup_steps = {warmup} steps, then the "
+                     f"discriminator alone for train.disc_pretrain_steps = {pretrain}")
+    return validate_params(params), notes
+
+def finetune_start(params: dict, reference, path) -> Path:
+    "A step-0 starting checkpoint at `path` whose generator is the model of `reference` (a path, `official` or hf:...): a fine-tune starts from it like a warm start."
+    pretrained, start = load_model(reference), Trainer(params, None)
+    shapes = lambda model: {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    if shapes(pretrained) != shapes(unwrap(start.generator)):   # the weights' names and shapes, whatever else a config file says
+        raise ValueError(f"--init-from {reference}: its architecture is not model.preset {params['model']['preset']!r} (the authors' 44.1 kHz model is 'paper')")
+    unwrap(start.generator).load_state_dict(pretrained.state_dict())
+    if start.ema: start.ema.module.load_state_dict(pretrained.state_dict())   # the EMA starts from the same weights
+    start.save_checkpoint(path)   # rank 0 writes, every rank waits (under torchrun)
+    return Path(path)

@@ -30,10 +30,16 @@ def _imports_in(nodes) -> set[str]:
     return found
 
 
+def _outside_main_guard(tree) -> list:
+    "The statements of a module, the `if __name__ == \"__main__\":` blocks left out (a `python -m` alias may call the command line)."
+    guard = lambda n: isinstance(n, ast.If) and isinstance(n.test, ast.Compare) and isinstance(n.test.left, ast.Name) and n.test.left.id == "__name__"
+    return [node for top in tree.body if not guard(top) for node in ast.walk(top)]
+
+
 def _imports(module: str, top_level_only: bool) -> set[str]:
     "The package modules `module` imports (at the top level only, or anywhere)."
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
-    return _imports_in(tree.body if top_level_only else ast.walk(tree)) - {module}
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())   # a `python -m` alias under `if __name__ == "__main__":` is not an import
+    return _imports_in(tree.body if top_level_only else _outside_main_guard(tree)) - {module}
 
 
 def test_no_back_arrows():
@@ -157,3 +163,15 @@ def test_checkpoint_files_are_read_and_written_in_one_module():
     assert calls == {"torch.load": {"checkpoints"}, "torch.save": {"checkpoints"}}, calls
     writers = [p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("checkpoints", "_modidx") and re.search(r"model_config\.json\"\)?\s*(as tmp|,)", p.read_text())]
     assert not writers, writers
+
+
+def test_no_library_module_imports_the_command_line():
+    "cli.py sits on top: the rules it applies live in the library (apply_overrides in params, the fine-tune's in trainer, pairing in metrics)."
+    importers = [m for m in _modules() if m != "cli" and "cli" in _imports_in(_outside_main_guard(ast.parse((PACKAGE / f"{m}.py").read_text())))]
+    assert not importers, f"library modules importing ear_vae.cli: {importers}"
+
+
+def test_one_parser():
+    "argparse is imported by cli.py alone: `python -m ear_vae.bench` and `python -m ear_vae.offline` are aliases of `ear-vae bench` and `ear-vae node`."
+    users = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "cli" and re.search(r"^\s*(import argparse|from argparse import)", p.read_text(), re.M))
+    assert not users, users

@@ -121,6 +121,20 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     assert not missing, missing
     status = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=clone, env=env, capture_output=True, text=True)
     assert "up to date" in status.stdout, status.stdout   # the clone holds the committed run, nothing to recompute
+    # make push / make pull (scripts/dvc_share.sh) say what they did, and why when they did nothing or refused
+    share = lambda where, action, **extra: subprocess.run(["bash", str(where / "scripts" / "dvc_share.sh"), action], cwd=where, capture_output=True,
+                                                          text=True, timeout=600, env={**env, "DVC": f"{bin_dir}/dvc", **extra})
+    done = share(repo, "push")
+    assert done.returncode == 0 and "nothing new to push" in done.stdout, done.stdout + done.stderr
+    bare = tmp_path / "bare_clone"   # no cache, and a default remote that holds nothing: nothing can be pushed, and it says why
+    subprocess.run(["git", "clone", "-q", str(repo), str(bare)], check=True)
+    subprocess.run([f"{bin_dir}/dvc", "remote", "add", "-f", "-d", "empty", str(tmp_path / "empty_remote")], cwd=bare, env=env, check=True, capture_output=True)
+    done = share(bare, "push")
+    assert done.returncode == 1 and "not in this clone's DVC cache and were not pushed" in done.stderr and "Missing cache files" not in done.stdout + done.stderr, done.stdout + done.stderr
+    mine = clone / media[0]; mine.write_bytes(b"made here")   # an output that differs from dvc.lock (as a quickstart's data/prepared)
+    done = share(clone, "pull")
+    assert done.returncode == 1 and "would DELETE them" in done.stderr and mine.read_bytes() == b"made here", done.stdout + done.stderr
+    mine.write_bytes((repo / media[0]).read_bytes())
     # and the clone's listening page plays: Chromium decodes every player's audio, no missing-media notice
     from conftest import served
     page = browser.new_page()

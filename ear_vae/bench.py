@@ -315,7 +315,7 @@ def _timed(fn) -> float:
     start = time.perf_counter(); fn(); return time.perf_counter() - start
 
 def _training_levers(result: dict, device: str, preset: str, deadline: float, save, compile_levers: bool = True, pairs: int = 5):
-    "Seconds per generator + discriminator step pair of the `full` recipe: eager, the fused activation, generator and discriminator compiled; each lever's peak memory (CUDA); the eager pair's profile (CPU)."
+    "Seconds per generator + discriminator step pair of the `full` recipe: eager, the fused activation, generator and discriminator compiled; each lever's own peak memory (CUDA: above what the trainers alive before it hold); the eager pair's profile (CPU)."
     size = TRAINING_SIZES[device]
     x = 0.1 * torch.randn(size["batch"], 2, size["segment"], device=device, generator=torch.Generator(device).manual_seed(1))
     result["training_size"] = {"batch": size["batch"], "segment": size["segment"], "discriminator_filters": size["filters"]}
@@ -331,8 +331,9 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
         if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), warm, deadline, save, LEVER_MIN_SECONDS[device] * fused): continue
         if fused:
             if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
+            resident = torch.cuda.memory_allocated() / 2 ** 30 if device == "cuda" else 0.0   # the trainers alive already (eager's, for the ratio)
             pair = _training_pair(device, preset, x, fused, compiled)
-            first = _timed(pair); peak = _peak_gib(device)   # this lever's own first pair (it compiles)
+            first = _timed(pair); peak = _peak_gib(device) - resident if device == "cuda" else None   # this lever's own first pair (it compiles)
             s, base = _interleaved(pair, eager, pairs)
         else:
             first, peak = cold, eager_peak
@@ -342,6 +343,7 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
         if name == "eager" and device == "cpu": result["training"][name]["profile"] = _profile_top(eager)
         print(f"levers: training {name}: {s:.3f} s per step pair ({base / s:.2f}x eager)", flush=True); save()
         warm = s   # the latest warm pair: what the next estimate scales
+        if fused: del pair   # this lever's trainer goes before the next one's
 
 # %% ../nbs/10_bench.ipynb #d8c39be8
 BENCHMARKS = {"losses": bench_losses, "model": bench_model, "gpu": bench_gpu, "levers": bench_levers}

@@ -7,7 +7,7 @@ __all__ = ['CONFIG_FILE', 'OFFICIAL', 'OFFICIAL_FILE', 'HUB_CONNECT_TIMEOUT', 'l
            'read_state_dict', 'read_model_config', 'save_state_dict', 'save_model', 'parse_reference', 'hub_reachable',
            'resolve_checkpoint', 'load_model', 'save_weights', 'join_weights', 'export_generator']
 
-# %% ../nbs/04a_checkpoints.ipynb #843e29cf
+# %% ../nbs/04a_checkpoints.ipynb #496f616c
 import hashlib
 import json
 import pickle
@@ -15,6 +15,7 @@ import posixpath
 import re
 import socket
 import urllib.parse
+import urllib.request
 from io import BytesIO
 from pathlib import Path
 import numpy as np
@@ -22,7 +23,7 @@ import torch
 from .io import atomic_path
 from .model import PAPER_CONFIG, EarVAE
 
-# %% ../nbs/04a_checkpoints.ipynb #dfb3d311
+# %% ../nbs/04a_checkpoints.ipynb #6a016f61
 def _not_torch_file(head: bytes) -> str | None:
     "Why bytes starting with `head` cannot be a PyTorch file (a zip archive, or a legacy pickle), or None."
     if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80": return None
@@ -42,8 +43,8 @@ def _read_torch(source, name, map_location="cpu"):
         refused = re.search(r"unsupported global:?(?: GLOBAL)? (\S+)|unsupported class (\S+)", str(e), re.IGNORECASE)
         if refused: raise ValueError(f"{name}: refused: it is not a checkpoint of plain data (loading it would call {refused.group(1) or refused.group(2)}); nothing in it was run") from None
         raise ValueError(f"{name}: not a readable PyTorch checkpoint (the pickle inside is damaged)") from None
-    except Exception as e:
-        raise ValueError(f"{name}: not a readable PyTorch checkpoint ({type(e).__name__})") from None
+    except Exception as e:   # a damaged zip, a cut download: the reader's first line says which
+        raise ValueError(f"{name}: not a readable PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''})") from None
 
 def load_checkpoint(path, map_location="cpu"):
     "A PyTorch checkpoint read as data only (tensors, numbers, strings, lists, dicts, numpy arrays); a pickle that would build anything else is refused, naming the file."
@@ -64,15 +65,18 @@ def write_torch(path, obj) -> Path:
     with atomic_path(path) as tmp: Path(tmp).write_bytes(data)
     return Path(path)
 
-# %% ../nbs/04a_checkpoints.ipynb #ee94bd8f
+# %% ../nbs/04a_checkpoints.ipynb #762258b3
 CONFIG_FILE = "model_config.json"   # the model's config, beside its weights (as the authors publish it)
+
+def _as_state_dict(state, name) -> dict:
+    "`state` (read from `name`) as an official-layout state dict: a `{'state_dict': ...}` wrapper unwrapped, anything but tensors refused."
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict): state = state["state_dict"]
+    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()): raise ValueError(f"{name}: not a state dict of tensors")
+    return state
 
 def read_state_dict(path) -> dict:
     "The official-layout state dict in the file at `path` (data only; a `{'state_dict': ...}` wrapper unwrapped)."
-    state = load_checkpoint(path)
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict): state = state["state_dict"]
-    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()): raise ValueError(f"{path}: not a state dict of tensors")
-    return state
+    return _as_state_dict(load_checkpoint(path), path)
 
 def read_model_config(folder) -> dict | None:
     "The `model_config.json` in `folder`, or None when there is none."
@@ -91,7 +95,7 @@ def save_model(model: EarVAE, path) -> Path:
     "Write `model` in the authors' layout at `path`, with its `model_config.json` beside it."
     return save_state_dict(path, model.state_dict(), model.config)
 
-# %% ../nbs/04a_checkpoints.ipynb #7085015c
+# %% ../nbs/04a_checkpoints.ipynb #1ccf66ed
 OFFICIAL = "hf:earlab/EAR_VAE"           # the authors' repository on the Hugging Face Hub
 OFFICIAL_FILE = "pretrained_weight/ear_vae_44k.pyt"   # their 44.1 kHz checkpoint in that repository (the default file of an hf: reference)
 
@@ -107,18 +111,20 @@ def parse_reference(reference) -> tuple[str, str | None, str] | None:
         raise ValueError(f"checkpoint {reference!r}: expected hf:OWNER/NAME[@REVISION][:FILE], e.g. {OFFICIAL}@main:{OFFICIAL_FILE}")
     return repo_id, revision or None, filename or OFFICIAL_FILE
 
-# %% ../nbs/04a_checkpoints.ipynb #ec594d51
+# %% ../nbs/04a_checkpoints.ipynb #e293ac99
 HUB_CONNECT_TIMEOUT = 3.0   # seconds to open a TCP connection to the Hub before it counts as unreachable
 
 def hub_reachable(endpoint: str | None = None, timeout: float = HUB_CONNECT_TIMEOUT) -> bool:
-    "Whether a TCP connection to the Hub's endpoint (`HF_ENDPOINT`, by default huggingface.co) opens within `timeout` seconds."
+    "Whether a TCP connection to the Hub's endpoint (`HF_ENDPOINT`, by default huggingface.co), or to the proxy that reaches it (`HTTPS_PROXY`...), opens within `timeout` seconds."
     from huggingface_hub import constants
     url = urllib.parse.urlparse(endpoint or constants.ENDPOINT)
-    try:
+    proxy = urllib.request.getproxies().get(url.scheme)
+    if proxy and not urllib.request.proxy_bypass(url.hostname or ""): url = urllib.parse.urlparse(proxy if "://" in proxy else f"http://{proxy}")
+    try:   # (the name lookup before it is the system resolver's, with its own timeout)
         with socket.create_connection((url.hostname, url.port or (443 if url.scheme == "https" else 80)), timeout=timeout): return True
     except OSError: return False
 
-# %% ../nbs/04a_checkpoints.ipynb #ab024ce6
+# %% ../nbs/04a_checkpoints.ipynb #3677f96a
 def _download(reference, filename: str, where: dict, offline: bool) -> Path:
     "hf_hub_download of `filename` (from the cache alone when `offline`), its errors as one line naming `reference`."
     from huggingface_hub import hf_hub_download
@@ -155,7 +161,7 @@ def resolve_checkpoint(reference, endpoint: str | None = None, cache_dir=None) -
         if not offline: raise
     return path
 
-# %% ../nbs/04a_checkpoints.ipynb #0e1ea53b
+# %% ../nbs/04a_checkpoints.ipynb #43a185be
 def load_model(reference, device: str = "cpu", config: dict | None = None, endpoint: str | None = None, cache_dir=None) -> EarVAE:
     "An `EarVAE` in eval mode from a reference (a path, `official`, `hf:...`) to our checkpoint.pt or an official-layout state dict (.pyt)."
     path = resolve_checkpoint(reference, endpoint, cache_dir)
@@ -164,11 +170,11 @@ def load_model(reference, device: str = "cpu", config: dict | None = None, endpo
         weights = ({k[len("module."):]: v for k, v in state["ema"].items() if k.startswith("module.")} if state.get("ema") else state["generator"])
         model = EarVAE.from_state_dict(weights, config or state["model_config"])
     else:
-        weights = read_state_dict(path)
+        weights = _as_state_dict(state, path)   # the file is read once
         model = EarVAE.from_state_dict(weights, config or read_model_config(path.parent) or PAPER_CONFIG)
     return model.to(device).eval()
 
-# %% ../nbs/04a_checkpoints.ipynb #3ed58871
+# %% ../nbs/04a_checkpoints.ipynb #4ad4f972
 def save_weights(generators: dict, out, part_mib: float = 15.0) -> dict:
     "fp16 official-layout state dicts of `generators` (name -> EarVAE) in one file, split into `generators_fp16.pt.partN` of at most `part_mib` MiB."
     if not generators: return {}

@@ -17,7 +17,8 @@ if [ "$ACTION" = push ]; then
          "(make repro) nor pulled (make pull). A quickstart's model (quickstart/) is not a pipeline output: DVC never pushes it." >&2
     exit 1
   fi
-  grep -q 'files\? pushed' "$LOG" || echo "make push: nothing new to push: the remote already holds every output of dvc.lock that this clone has"
+  if [ "$rc" -ne 0 ]; then echo "make push: dvc push failed (its error is above); nothing is known to have reached the remote" >&2
+  elif ! grep -q 'files\? pushed' "$LOG"; then echo "make push: nothing new to push: the remote already holds every output of dvc.lock that this clone has"; fi
 elif [ "$rc" -ne 0 ] && grep -q -- '--force' "$LOG"; then
   echo "make pull: DVC refused to overwrite outputs of dvc.lock that exist here and differ from it (for example data/prepared" \
        "made by 'ear-vae quickstart'). 'dvc pull --force' would DELETE them: move them aside first (mv data/prepared" \

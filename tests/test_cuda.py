@@ -170,13 +170,15 @@ def test_a_killed_cuda_run_resumes(toy_prepared, tmp_path):
     cuDNN's default (non-deterministic) algorithms: 1 of 32768 weights differed by 2.1e-5 (the old bound was 1e-5).
     Now the three runs (straight, straight again, resumed) use deterministic algorithms (CUBLAS_WORKSPACE_CONFIG set
     before CUDA starts, so they run in a fresh process), and the resumed run may differ from the straight one by no
-    more than two straight runs differ from each other: 0 when every kernel is deterministic."""
+    more than four times what two straight runs differ by (at least 1e-6, float32 rounding of O(1) weights): 0 and 0 when
+    every kernel is deterministic."""
     env = {**os.environ, "CUBLAS_WORKSPACE_CONFIG": ":4096:8", "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", _DETERMINISTIC_RUNS, str(toy_prepared), str(tmp_path)], capture_output=True, text=True,
                           env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    assert measured["resumed"] <= measured["spread"], f"resumed vs straight {measured['resumed']:.2e}, two straight runs {measured['spread']:.2e}"
+    # 0 and 0 when every kernel is deterministic; when one is not (warn_only), its own spread, with a margin for a single draw of it
+    assert measured["resumed"] <= max(4 * measured["spread"], 1e-6), f"resumed vs straight {measured['resumed']:.2e}, two straight runs {measured['spread']:.2e}"
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])

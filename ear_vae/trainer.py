@@ -465,12 +465,16 @@ class Checkpoints(Callback):
         arm.save_checkpoint(self.path, self.keep_every); self.saved = arm.step
 
 class ProgressBar(Callback):
-    "tqdm over the steps, with the generator's total on logging steps."
-    def __init__(self, total: int, desc: str, log_every: int):
-        self.total, self.desc, self.log_every, self.bar = total, desc, log_every, None
+    "tqdm over the steps, with the generator's total on logging steps, and one line with the time left after the first `estimate_after` steps."
+    def __init__(self, total: int, desc: str, log_every: int, estimate_after: int = 10):
+        self.total, self.desc, self.log_every, self.bar, self.estimate_after, self.seconds = total, desc, log_every, None, estimate_after, []
     def on_fit_start(self, arms): self.bar = tqdm(total=self.total, initial=arms[0].step, desc=self.desc, unit="step")
     def on_step_end(self, arms, logged, seconds):
-        self.bar.update(1)
+        self.bar.update(1); self.seconds.append(seconds)
+        left = self.total - arms[0].step
+        if len(self.seconds) == self.estimate_after and left > 0:   # the first step (compilation, autotuning) left out of the rate
+            per_step = sorted(self.seconds[1:])[len(self.seconds[1:]) // 2]
+            tqdm.write(f"{self.desc}: about {per_step * left / 60:.1f} min for the {left} steps left ({per_step:.2f} s per step so far)")
         if arms[0].step % self.log_every == 0 and logged[arms[0].name].get("gen_total") is not None:
             self.bar.set_postfix(loss=f"{logged[arms[0].name]['gen_total'].item():.3f}")
     def on_fit_end(self, arms, reason): self.bar.close()

@@ -32,7 +32,7 @@ from .io import atomic_path, write_json
 from .checkpoints import load_checkpoint, load_model, save_model, write_torch
 from .losses import RECIPES, WarmStartLoss, ReconstructionLoss, training_loss
 from .model import EarVAE, choose_device, bias_parameters, set_fused_activation, signal_preserving_init
-from .params import validate_params
+from .params import apply_overrides
 
 # %% ../nbs/07_trainer.ipynb #32dd20dd
 def inverse_lr(step: int, warmup: float, inv_gamma: float, power: float) -> float:
@@ -548,24 +548,21 @@ def train(params: dict, recipe: str | None, data_dir, out_dir, log_dir=None, pro
     return {"step": trainer.step, "skipped": trainer.skipped, "resumed": resumed, "warm_started": warm_started}
 
 # %% ../nbs/07_trainer.ipynb #de247d58
-def _with(params: dict, **train) -> dict:
-    return {**params, "train": {**params["train"], **train}}
-
 def finetune_params(params: dict) -> tuple[dict, list[str]]:
     "`params` for a fine-tune from trained weights (no warm start; a fresh discriminator pretrained alone), and a note for each change."
     t, notes = params["train"], []
     if t["warmstart_steps"]:
         notes.append(f"train.warmstart_steps {t['warmstart_steps']} -> 0 (a fine-tune starts from trained weights)")
-        params = _with(params, warmstart_steps=0)
+        params = apply_overrides(params, ["train.warmstart_steps=0"])
     warmup, pretrain = params["train"]["disc_warmup_steps"], params["train"]["disc_pretrain_steps"]
     if warmup and not pretrain:   # the warm-up is the fresh discriminator's, not the trained generator's
         notes.append(f"train.disc_pretrain_steps 0 -> {warmup}, train.disc_warmup_steps {warmup} -> 0 (the fresh discriminator "
                      "learns the pretrained generator's output alone before the generator sees it)")
-        params = _with(params, disc_pretrain_steps=warmup, disc_warmup_steps=0)
+        params = apply_overrides(params, [f"train.disc_pretrain_steps={warmup}", "train.disc_warmup_steps=0"])
     elif warmup:
         notes.append(f"the pretrained generator trains without the adversary for train.disc_warmup_steps = {warmup} steps, then the "
                      f"discriminator alone for train.disc_pretrain_steps = {pretrain}")
-    return validate_params(params), notes
+    return params, notes   # validated by apply_overrides, as given when nothing changed
 
 def finetune_start(params: dict, reference, path) -> Path:
     "A step-0 starting checkpoint at `path` whose generator is the model of `reference` (a path, `official` or hf:...): a fine-tune starts from it like a warm start."

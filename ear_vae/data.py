@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'SPLITS', 'MANIFEST_FIELDS', 'SourceError', 'fetch_debian_package',
-           'audio_files_in', 'resolve_source', 'to_stereo', 'resample', 'split_of', 'read_track', 'audio_fingerprint',
-           'prepare_corpus', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
+           'audio_files_in', 'resolve_source', 'fetch_sources', 'to_stereo', 'resample', 'split_of', 'read_track',
+           'audio_fingerprint', 'prepare_corpus', 'preparation_summary', 'read_manifest', 'rms_db', 'SegmentDataset',
+           'StepBatches']
 
 # %% ../nbs/06_data.ipynb #71778c12
 import csv
@@ -81,6 +82,12 @@ def resolve_source(source: str, cache_dir=None, audio_only: bool = True) -> list
     if not matches: raise SourceError(f"corpus source {source!r} matches no file or folder")
     return matches
 
+# %% ../nbs/06_data.ipynb #e4beed5a
+def fetch_sources(sources, out) -> dict:
+    "Fetch the `debian:` sources into `out`: {source: its folder, or None for a local source (nothing to fetch)}."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    return {source: fetch_debian_package(source.split(":", 1)[1], cache_dir=out) if source.startswith("debian:") else None for source in sources}
+
 # %% ../nbs/06_data.ipynb #39268197
 TARGET_RATE = 44100
 
@@ -137,41 +144,7 @@ def audio_fingerprint(audio: np.ndarray, rate: int) -> str:
     pcm = np.round(np.clip(audio, -1, 1) * 32767).astype("<i2")
     return hashlib.sha1(f"{rate}:{audio.shape[1]}:".encode() + pcm.tobytes()).hexdigest()
 
-def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_fraction: float = 0.1,
-                   test_fraction: float = 0.1, cache_dir=None, progress: bool = True) -> dict:
-    "Prepare every recording of `sources` into `out_dir` (audio, manifest.csv, report.json), copies merged; returns the report."
-    out_dir = Path(out_dir)
-    files = []
-    for source in sources:
-        for path in resolve_source(source, cache_dir, audio_only=False):
-            files.append((_source_label(source, cache_dir), path, str(path.relative_to(_source_root(source, path, cache_dir)))))
-    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
-    if tmp.exists(): shutil.rmtree(tmp)
-    (tmp / "staged").mkdir(parents=True)
-    recordings, skipped, seen = {}, [], {}  # fingerprint -> {keys, paths, row}; real path -> fingerprint or skip reason
-    for source, path, rel in tqdm(files, desc="prepare", unit="file", disable=not progress):
-        real = path.resolve()
-        if real not in seen: seen[real] = _stage(path, min_seconds, tmp / "staged", recordings)
-        if seen[real] is None or seen[real].startswith("skip:"):
-            skipped.append({"file": str(path), "reason": (seen[real] or "skip:")[5:]}); continue
-        recordings[seen[real]]["copies"].append((f"{source}/{rel}", str(path)))
-    if not recordings:
-        shutil.rmtree(tmp)
-        raise SourceError(f"the corpus is empty: none of {len(files)} files from {sources} could be prepared "
-                          f"(reasons: {sorted({s['reason'].split(':')[0] for s in skipped})})")
-    rows, duplicates = _place_recordings(recordings, tmp, valid_fraction, test_fraction, min_seconds)
-    shutil.rmtree(tmp / "staged")
-    with open(tmp / "manifest.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS); writer.writeheader(); writer.writerows(rows)
-    report = {"sources": list(sources), "files_seen": len(files), "tracks_prepared": len(rows), "files_skipped": len(skipped),
-              "copies_merged": sum(len(g["copies"]) for g in duplicates),
-              "splits": {s: {"tracks": sum(r["split"] == s for r in rows), "hours": round(sum(r["duration"] for r in rows if r["split"] == s) / 3600, 4)} for s in SPLITS},
-              "skipped": skipped, "duplicates": duplicates}
-    write_json(tmp / "report.json", report)
-    if out_dir.exists(): shutil.rmtree(out_dir)
-    os.replace(tmp, out_dir)
-    return report
-
+# %% ../nbs/06_data.ipynb #601aed5f
 def _stage(path: Path, min_seconds: float, staged: Path, recordings: dict) -> str:
     "Decode one real file; a new recording is written to `staged/<fingerprint>.flac`. Its fingerprint, or 'skip:<reason>'."
     audio, rate, channels, reason = read_track(path, min_seconds)
@@ -213,6 +186,48 @@ def _source_label(source: str, cache_dir) -> str:
     "The name a source's tracks are keyed (and split) by: `debian:<package>`, or the name of the source's folder, so that moving a corpus folder does not change its split."
     if source.startswith("debian:"): return source
     return _source_root(source, Path(source), cache_dir).resolve().name
+
+# %% ../nbs/06_data.ipynb #7f02bd22
+def prepare_corpus(sources: list[str], out_dir, min_seconds: float = 2.0, valid_fraction: float = 0.1,
+                   test_fraction: float = 0.1, cache_dir=None, progress: bool = True) -> dict:
+    "Prepare every recording of `sources` into `out_dir` (audio, manifest.csv, report.json), copies merged; returns the report."
+    out_dir = Path(out_dir)
+    files = []
+    for source in sources:
+        for path in resolve_source(source, cache_dir, audio_only=False):
+            files.append((_source_label(source, cache_dir), path, str(path.relative_to(_source_root(source, path, cache_dir)))))
+    tmp = out_dir.with_name(f".{out_dir.name}.tmp")
+    if tmp.exists(): shutil.rmtree(tmp)
+    (tmp / "staged").mkdir(parents=True)
+    recordings, skipped, seen = {}, [], {}  # fingerprint -> {keys, paths, row}; real path -> fingerprint or skip reason
+    for source, path, rel in tqdm(files, desc="prepare", unit="file", disable=not progress):
+        real = path.resolve()
+        if real not in seen: seen[real] = _stage(path, min_seconds, tmp / "staged", recordings)
+        if seen[real] is None or seen[real].startswith("skip:"):
+            skipped.append({"file": str(path), "reason": (seen[real] or "skip:")[5:]}); continue
+        recordings[seen[real]]["copies"].append((f"{source}/{rel}", str(path)))
+    if not recordings:
+        shutil.rmtree(tmp)
+        raise SourceError(f"the corpus is empty: none of {len(files)} files from {sources} could be prepared "
+                          f"(reasons: {sorted({s['reason'].split(':')[0] for s in skipped})})")
+    rows, duplicates = _place_recordings(recordings, tmp, valid_fraction, test_fraction, min_seconds)
+    shutil.rmtree(tmp / "staged")
+    with open(tmp / "manifest.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS); writer.writeheader(); writer.writerows(rows)
+    report = {"sources": list(sources), "files_seen": len(files), "tracks_prepared": len(rows), "files_skipped": len(skipped),
+              "copies_merged": sum(len(g["copies"]) for g in duplicates),
+              "splits": {s: {"tracks": sum(r["split"] == s for r in rows), "hours": round(sum(r["duration"] for r in rows if r["split"] == s) / 3600, 4)} for s in SPLITS},
+              "skipped": skipped, "duplicates": duplicates}
+    write_json(tmp / "report.json", report)
+    if out_dir.exists(): shutil.rmtree(out_dir)
+    os.replace(tmp, out_dir)
+    return report
+
+def preparation_summary(report: dict, out_dir) -> str:
+    "One line on what `prepare_corpus` did: recordings, files, each split's tracks and minutes, copies merged, files skipped."
+    splits = ", ".join(f"{s}: {v['tracks']} tracks / {v['hours'] * 60:.1f} min" for s, v in report["splits"].items())
+    return (f"prepared {report['tracks_prepared']} recordings from {report['files_seen']} files ({splits}); {report['copies_merged']} copies merged, "
+            f"{report['files_skipped']} files skipped; see {out_dir}/report.json")
 
 # %% ../nbs/06_data.ipynb #16d49603
 def read_manifest(prepared_dir, split: str | None = None) -> list[dict]:

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['LISTEN_LUFS', 'PEAK_CEILING_DBFS', 'MISSING_MEDIA_NOTE', 'MISSING_MEDIA_SCRIPT', 'PAGE_STYLE', 'integrated_loudness',
-           'peak_dbfs', 'matched_gains', 'spectrogram_image', 'write_listening_page', 'ladder_listening_rows']
+           'peak_dbfs', 'matched_gains', 'spectrogram_image', 'write_listening_page', 'ladder_listening_rows',
+           'write_report']
 
 # %% ../nbs/13_listen.ipynb #29590ce9
 import html
@@ -141,3 +142,23 @@ def ladder_listening_rows(clips_dir, eval_dir, variants, seed: int, codecs=()) -
         for c, process in processes.items(): row[c] = process(clip).numpy()
         rows[Path(name).stem] = row
     return rows
+
+# %% ../nbs/13_listen.ipynb #45faf305
+def write_report(params, notebook, eval_dir: str, logs_dir: str, clips_dir, out) -> int:
+    "Execute the ablation report `notebook` with papermill into `out` (ablation.md, .csv, figures/, the executed notebook), then the ladder's listening page; returns its clips."
+    try: import papermill
+    except ImportError: raise RuntimeError("the report needs the pipeline tools: pip install 'ear_vae[pipeline]' (papermill, dvc, dvclive)") from None
+    from ear_vae.evaluation import CODECS
+    from ear_vae.io import atomic_path
+    notebook, out = Path(notebook), Path(out)
+    if not notebook.is_file(): raise FileNotFoundError(f"report notebook not found: {notebook}")
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out / "ablation.ipynb") as tmp:
+        papermill.execute_notebook(str(notebook), str(tmp), kernel_name="python3", progress_bar=False, cwd=str(Path.cwd()),
+                                   parameters={"eval_dir": str(eval_dir), "logs_dir": str(logs_dir), "out_dir": str(out), "variants": params.variants,
+                                               "seeds": params.seeds, "aa_seeds": params.aa_seeds, "bootstrap": params.evaluate.bootstrap, "seed": params.seed})
+    first = params.seeds[0]
+    rows = ladder_listening_rows(clips_dir, eval_dir, params.variants, first, list(CODECS))
+    notes = {"reference": "the test clip", **{v: f"ours, seed {first}" for v in params.variants}, **{c: "ffmpeg round trip" for c in CODECS}}
+    write_listening_page(rows, out / "listen.html", notes=notes)
+    return len(rows)

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['MEL_FFTS', 'STFT_FFTS', 'METRICS', 'STEREO_BANDS_HZ', 'AUDIO_SUFFIXES', 'MIN_EVAL_SAMPLES', 'SILENCE_DBFS',
            'a_weighted', 'mel_distance', 'stft_distance', 'si_sdr', 'icpc', 'ccpc', 'true_peak_db', 'load_audio',
-           'evaluate_pair', 'Metric', 'stereo_image_error', 'audio_pairs', 'evaluate_dirs', 'check_evaluation_inputs']
+           'evaluate_pair', 'Metric', 'format_scores', 'stereo_image_error', 'audio_pairs', 'evaluate_dirs',
+           'check_evaluation_inputs', 'evaluation_folders']
 
 # %% ../nbs/08_metrics.ipynb #13cb4437
 import math
@@ -146,6 +147,10 @@ METRICS = {m.name: m for m in (
     Metric("icpc", "ICPC", "%", True, 100.0), Metric("ccpc", "CCPC", "%", True, 100.0),
     Metric("si_sdr", "SI-SDR", "dB", True), Metric("dbtp_distance", "dbTP", "dB", False))}
 
+def format_scores(scores: dict, digits: int = 2) -> str:
+    "The paper's metrics of `scores` on one line, as shown (ICPC and CCPC in %): 'Mel 0.52, STFT 0.53, ICPC 96.40 %, ...'."
+    return ", ".join(f"{m.label} {m.shown(scores[m.name]):.{digits}f}{(' ' + m.unit) if m.unit else ''}" for m in METRICS.values())
+
 # %% ../nbs/08_metrics.ipynb #1dd3204a
 STEREO_BANDS_HZ = tuple(63 * 2 ** k for k in range(9))   # octave centres 63 Hz ... 16 kHz
 
@@ -218,3 +223,11 @@ def check_evaluation_inputs(estimate_dir, reference_dir, allow_unpaired: bool = 
                 channel = "left" if rms[0] <= rms[-1] else "right"
                 raise ValueError(f"{path}: the {channel} channel is silent (RMS below {SILENCE_DBFS:g} dBFS): phase coherence, SI-SDR and true-peak distance are undefined for silence")
     return len(pairs)
+
+# %% ../nbs/08_metrics.ipynb #da757cb4
+def evaluation_folders(named: tuple, positional: tuple) -> tuple:
+    "(estimates, references) from the named folders (--estimates/--references) or the positional ones (EST_DIR REF_DIR), not a mix."
+    if any(named) and any(positional): raise ValueError("give the folders either as EST_DIR REF_DIR or as --estimates/--references, not both")
+    folders = tuple(named if any(named) else positional)
+    if not all(folders): raise ValueError("two folders are needed: --estimates (reconstructions) and --references (the originals), or EST_DIR REF_DIR")
+    return folders

@@ -18,7 +18,7 @@ import soundfile as sf
 import torch
 import torch.nn.functional as F
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss
-from .params import validate_params
+from .params import Params
 
 # %% ../nbs/12_testing.ipynb #0f118e7b
 def music_like(seconds: float = 2.0, sample_rate: int = 44100, width: float = 0.6, seed: int = 0) -> torch.Tensor:
@@ -42,12 +42,12 @@ def hard_cases(batch: int = 2, length: int = 8192, seed: int = 0) -> dict[str, t
             "clipped": (4 * torch.randn(batch, 2, length, generator=g)).clamp(-1, 1)}
 
 # %% ../nbs/12_testing.ipynb #177ffd69
-def tiny_params(steps: int = 4, **train) -> dict:
-    "Params for smoke tests: demo model, small segments and discriminator, quick schedule."
-    return validate_params({"seed": 0, "discriminator": {"filters": 4, "n_ffts": [1024, 256]},
-                            "train": {"steps": steps, "batch_size": 2, "segment_samples": 4096, "items_per_epoch": 16,
-                                      "disc_warmup_steps": 2, "checkpoint_every": 2, "validate_every": 2, "log_every": 1,
-                                      "valid_batches": 1, "device": "cpu", **train}})
+def tiny_params(steps: int = 4, **train) -> Params:
+    "Params for smoke tests: demo model, small segments and discriminator, quick schedule, no warm start unless `train` asks."
+    return Params.from_dict({"seed": 0, "discriminator": {"filters": 4, "n_ffts": [1024, 256]},
+                             "train": {"steps": steps, "batch_size": 2, "segment_samples": 4096, "items_per_epoch": 16,
+                                       "disc_warmup_steps": 2, "warmstart_steps": 0, "checkpoint_every": 2, "validate_every": 2, "log_every": 1,
+                                       "valid_batches": 1, "device": "cpu", **train}})
 
 def write_toy_corpus(folder, tracks: int = 6, seconds: float = 2.0, rate: int = 44100, seed: int = 0) -> Path:
     "A folder of generated stereo 'music' (chords with onsets and noise) for smoke tests."

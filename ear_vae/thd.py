@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BLACKMAN_HARRIS_7', 'THD_FREQUENCIES', 'THD_LEVELS_DB', 'thd_n_db', 'sine_stimulus', 'system_thd', 'model_process',
-           'codec_process', 'codecs_thd']
+           'codec_process', 'codecs_thd', 'thd_table']
 
 # %% ../nbs/08b_thd.ipynb #5664601d
 from pathlib import Path
@@ -96,3 +96,13 @@ def codecs_thd(codecs, frequencies=THD_FREQUENCIES, levels_db=THD_LEVELS_DB, pro
         table = system_thd(process, frequencies, levels_db); table.insert(0, "system", codec); tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
+
+# %% ../nbs/08b_thd.ipynb #7af68d6c
+def thd_table(checkpoint=None, codec: str | None = None, frequencies=THD_FREQUENCIES, levels_db=THD_LEVELS_DB, device: str = "auto") -> pd.DataFrame:
+    "THD+N of one system: the model at `checkpoint`, or the ffmpeg `codec` (`all`: every codec of the baselines, with a `system` column)."
+    if (checkpoint is None) == (codec is None): raise ValueError("THD+N of one system: give a checkpoint or a codec")
+    if codec == "all":
+        from ear_vae.evaluation import CODECS
+        return codecs_thd(list(CODECS), frequencies, levels_db)
+    from ear_vae.model import choose_device
+    return system_thd(model_process(checkpoint, choose_device(device)) if checkpoint else codec_process(codec), frequencies, levels_db)

@@ -127,7 +127,7 @@ def test_model_outputs_cpu_cuda_parity():
 
 def test_bf16_training_step_small_is_finite(toy_prepared, tmp_path):
     params = tiny_params(steps=4, disc_warmup_steps=1, device="cuda", bf16=True, segment_samples=65536, batch_size=4)
-    params["model"]["preset"] = "small"
+    params = params.replace(model=params.model.replace(preset="small"))
     trainer, batches = Trainer(params, "full"), training_batches(params, toy_prepared)
     logged = [as_floats(trainer.training_step(batches.batch(step))) for step in range(3)]  # generator-only, adversarial generator, discriminator
     assert all(logged), "a step was skipped as non-finite"
@@ -138,7 +138,7 @@ def test_bf16_training_step_small_is_finite(toy_prepared, tmp_path):
 def test_torchrun_nccl_trains_three_steps(toy_prepared, tmp_path):
     params = tiny_params(steps=3, checkpoint_every=100, device="cuda")
     params_file = tmp_path / "params.yaml"
-    params_file.write_text(yaml.safe_dump(params))
+    params_file.write_text(yaml.safe_dump(params.to_dict()))
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "1", "--master_port", "29531",
            "-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full",
            "--data", str(toy_prepared), "--out", str(tmp_path / "ddp")]

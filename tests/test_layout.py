@@ -175,3 +175,43 @@ def test_one_parser():
     "argparse is imported by cli.py alone: `python -m ear_vae.bench` and `python -m ear_vae.offline` are aliases of `ear-vae bench` and `ear-vae node`."
     users = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "cli" and re.search(r"^\s*(import argparse|from argparse import)", p.read_text(), re.M))
     assert not users, users
+
+
+def test_one_params_schema():
+    """The typed schema (ear_vae.params) is the one home of every key's default: no dict of defaults beside it, the
+    repository's params.yaml sets every key to the schema's default, the loss module's own defaults agree with it, and
+    library code reads params as attributes (`params.train.steps`), never by string key."""
+    import dataclasses
+    import yaml
+    from ear_vae import params
+    from ear_vae.losses import DEFAULTS
+    assert not hasattr(params, "DEFAULT_PARAMS")
+    assert yaml.safe_load((PACKAGE.parent / "params.yaml").read_text()) == params.Params().to_dict()
+    loss = params.Loss()
+    assert {k: v for k, v in DEFAULTS.items() if hasattr(loss, k)} == {f.name: getattr(loss, f.name) for f in dataclasses.fields(loss) if f.name in DEFAULTS}
+    readers = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "_modidx" and re.search(r"\bparams\[\s*[\"']", p.read_text()))
+    assert not readers, f"modules reading params by string key: {readers}"
+
+
+def test_a_thin_command_line():
+    "cli.py parses, calls one library function per command and prints: at most 350 lines, no print of a library module's messages but through logging."
+    assert len((PACKAGE / "cli.py").read_text().splitlines()) <= 350
+    printers = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("cli", "preflight", "_modidx") and re.search(r"^\s*(print\(|tqdm\.write\()", p.read_text(), re.M))
+    assert not printers, f"library modules printing instead of logging: {printers}"
+
+
+def test_notebooks_read_as_notes():
+    "No export cell is over 60 lines, and at least 70 % of export cells are followed by a code cell that is not an export (an example or a test)."
+    import json
+    exports, followed, long = 0, 0, []
+    for path in sorted((PACKAGE.parent / "nbs").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        for i, cell in enumerate(cells):
+            text = "".join(cell["source"])
+            if cell["cell_type"] != "code" or not text.startswith("#| export"): continue
+            exports += 1
+            if len(text.splitlines()) > 60: long.append(f"{path.stem} {cell['id']} ({len(text.splitlines())} lines)")
+            after = cells[i + 1] if i + 1 < len(cells) else None
+            followed += bool(after and after["cell_type"] == "code" and not "".join(after["source"]).startswith(("#| export", "#| hide")))
+    assert not long, long
+    assert followed >= 0.7 * exports, f"{followed} of {exports} export cells are followed by an example ({100 * followed / exports:.0f} %)"

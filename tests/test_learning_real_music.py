@@ -74,7 +74,7 @@ def _own_vs_other_mel(y, x) -> tuple[float, float]:
 def _train(prepared, out, init: str, train_biases: bool, steps: int = 150):
     params = tiny_params(steps, batch_size=4, segment_samples=SEGMENT, items_per_epoch=400, disc_warmup_steps=10_000,
                          gen_lr=1e-3, checkpoint_every=steps, validate_every=steps)
-    params["model"].update(init=init, train_biases=train_biases)
+    params = params.replace(model=params.model.replace(init=init, train_biases=train_biases))
     trainer = Trainer(params, "sao")
     fit(trainer, training_batches(params, prepared).stream(), Until(steps=steps))
     return trainer.generator

@@ -85,6 +85,6 @@ def test_committed_listening_page_lists_every_system():
     params = load_params(ROOT / "params.yaml")
     text = (ROOT / "reports" / "listen.html").read_text()
     clips = re.findall(r"<h2>(.*?)</h2>", text)
-    assert len(clips) == params["evaluate"]["keep_audio"], clips
-    for system in ["reference"] + params["variants"] + list(CODECS):
+    assert len(clips) == params.evaluate.keep_audio, clips
+    for system in ["reference"] + params.variants + list(CODECS):
         assert text.count(f"/{system}.flac\"") == len(clips), system

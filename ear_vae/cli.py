@@ -207,9 +207,9 @@ def cmd_codecs(args):
         print(f"{codec}: mel {m['mel_distance']:.3f}, SI-SDR {m['si_sdr']:.2f} dB")
 
 def cmd_control(args):
-    from ear_vae.evaluation import evaluate_control
-    m = evaluate_control(args.clips, args.out, seed=args.seed)
-    print(f"random-phase control: mel {m['mel_distance']:.3f}, SI-SDR {m['si_sdr']:.2f} dB, ICPC {100 * m['icpc']:.1f} %, CCPC {100 * m['ccpc']:.1f} %")
+    from ear_vae.evaluation import evaluate_controls
+    from ear_vae.metrics import format_scores
+    for kind, means in evaluate_controls(args.clips, args.out, seed=args.seed).items(): print(f"{kind} control: {format_scores(means)}")
 
 def _add_pipeline_steps(sub):
     "`ear-vae clips`, `evaluate-model`, `codecs`, `control`."
@@ -226,9 +226,9 @@ def _add_pipeline_steps(sub):
                     ["ear-vae codecs --clips data/test_clips --out eval/codecs"])
     _params_argument(p); p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/codecs", help="one folder per codec")
 
-    p = _subcommand(sub, "control", "score the random-phase control on the test clips: chance for ICPC/CCPC/SI-SDR, an oracle for Mel/STFT (pipeline stage)",
-                    cmd_control, ["ear-vae control --clips data/test_clips --out eval/control/random_phase"])
-    p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/control/random_phase", help="per_file.csv and metrics.json")
+    p = _subcommand(sub, "control", "score the controls on the test clips (pipeline stage): random phase (chance for ICPC/CCPC/SI-SDR, an oracle for Mel/STFT) "
+                    "and mono downmix (no stereo image)", cmd_control, ["ear-vae control --clips data/test_clips --out eval/control"])
+    p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/control", help="OUT/<control>/per_file.csv and metrics.json")
     p.add_argument("--seed", type=int, default=0, help="the phase draw of the first clip (the next clips: seed + 1, ...)")
 
 # %% ../nbs/09_cli.ipynb #04ab549d

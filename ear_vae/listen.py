@@ -149,7 +149,7 @@ def write_report(params, notebook, eval_dir: str, logs_dir: str, clips_dir, out)
     "Execute the ablation report `notebook` with papermill into `out` (ablation.md, .csv, figures/, the executed notebook), then the ladder's listening page; returns its clips."
     try: import papermill
     except ImportError: raise RuntimeError("the report needs the pipeline tools: pip install 'ear_vae[pipeline]' (papermill, dvc, dvclive)") from None
-    from ear_vae.evaluation import CODECS
+    from ear_vae.evaluation import CODECS, MONO_CONTROL, mono_downmix_control
     from ear_vae.io import atomic_path
     notebook, out = Path(notebook), Path(out)
     if not notebook.is_file(): raise FileNotFoundError(f"report notebook not found: {notebook}")
@@ -160,6 +160,8 @@ def write_report(params, notebook, eval_dir: str, logs_dir: str, clips_dir, out)
                                                "seeds": params.seeds, "aa_seeds": params.aa_seeds, "bootstrap": params.evaluate.bootstrap, "seed": params.seed})
     first = params.seeds[0]
     rows = ladder_listening_rows(clips_dir, eval_dir, params.variants, first, list(CODECS))
-    notes = {"reference": "the test clip", **{v: f"ours, seed {first}" for v in params.variants}, **{c: "ffmpeg round trip" for c in CODECS}}
+    for row in rows.values(): row[MONO_CONTROL] = mono_downmix_control(torch.from_numpy(row["reference"])).numpy()   # doing nothing, heard
+    notes = {"reference": "the test clip", **{v: f"ours, seed {first}" for v in params.variants}, **{c: "ffmpeg round trip" for c in CODECS},
+             MONO_CONTROL: "control: (L + R) / 2 on both channels, no model"}
     write_listening_page(rows, out / "listen.html", notes=notes)
     return len(rows)

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from .bundle import MIB, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
-from .evaluation import CONTROL, load_clips, random_phase_control, reconstruct_clips
+from .evaluation import CONTROL, CONTROLS, MONO_CONTROL, load_clips, reconstruct_clips
 from .io import atomic_path, write_json
 from .checkpoints import save_weights
 from .metrics import METRICS, evaluate_pair
@@ -75,7 +75,7 @@ def summarise(rows: list[dict], reference_arm: str = "sao") -> dict:
     for (arm, fraction), group in table.groupby(["arm", "fraction"]):
         entry = {"step": int(group["step"].iloc[0]), "clips": len(group), "metrics": {m: _interval(group[m]) for m in METRICS}}
         base = table[(table["arm"] == reference_arm) & (table["fraction"] == fraction)].set_index("clip")
-        if arm not in (reference_arm, CONTROL) and len(base):  # the control is a level, not an arm trained beside sao
+        if arm not in (reference_arm, *CONTROLS) and len(base):  # the control is a level, not an arm trained beside sao
             g = group.set_index("clip").loc[base.index]
             entry[f"better_than_{reference_arm}"] = {name: _interval((1 if m.higher_is_better else -1) * (g[name] - base[name]))
                                                      for name, m in METRICS.items()}
@@ -116,8 +116,9 @@ class ClipScorer:
         return time.perf_counter() - start
 
     def control(self):
-        "The random-phase control of every clip (`08a_evaluation`: chance for ICPC, CCPC, SI-SDR; an oracle for Mel, STFT), as the arm `random_phase`."
-        for i, clip in enumerate(self.clips): self._submit(CONTROL, "control", 0, 0, 0.0, clip, random_phase_control(self.clips[clip], seed=i))
+        "The controls of every clip (`08a_evaluation`: random phase, chance for ICPC, CCPC, SI-SDR and an oracle for Mel, STFT; mono downmix, no stereo image), each as an arm."
+        for kind, make in CONTROLS.items():
+            for i, clip in enumerate(self.clips): self._submit(kind, "control", 0, 0, 0.0, clip, make(self.clips[clip], seed=i))
 
     def _submit(self, arm: str, recipe: str, seed: int, step: int, fraction: float, clip: str, estimate):
         meta = {"arm": arm, "recipe": recipe, "seed": seed, "step": step, "fraction": fraction, "split": clip.split("/")[0], "clip": clip.split("/", 1)[1]}
@@ -262,12 +263,14 @@ def plot_ablation(results: dict, path):
     "Each Table-1 metric against training step, one line per arm with its 95 % interval over test clips (shaded)."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7))
+    fig, axes = plt.subplots(2, 4, figsize=(18, 7))
+    axes.flat[-1].axis("off")
     names = {a["name"]: f"{a['name']} ({a['recipe']}, seed {a['init_seed']})" for a in results["arms"]}
     for ax, m in zip(axes.flat, METRICS.values()):
         for arm, checkpoints in results["summary"].items():
             pts = sorted((c["step"], c["metrics"][m.name]) for c in checkpoints.values())
             if arm == CONTROL: ax.axhline(pts[0][1]["mean"], color="gray", ls="--", label="random-phase control (chance: ICPC, CCPC, SI-SDR; oracle: Mel, STFT)"); continue
+            if arm == MONO_CONTROL: ax.axhline(pts[0][1]["mean"], color="tab:brown", ls=":", label="mono-downmix control (no stereo image)"); continue
             steps = [s for s, _ in pts]
             ax.plot(steps, [v["mean"] for _, v in pts], marker="o", label=names.get(arm, arm))
             ax.fill_between(steps, [v["low"] for _, v in pts], [v["high"] for _, v in pts], alpha=0.15)

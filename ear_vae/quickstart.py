@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from .data import fetch_sources, prepare_corpus, read_manifest
 from .checkpoints import load_model
-from .evaluation import mono_downmix_control, reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
+from .evaluation import mono_downmix_control, random_phase_control, reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
 from .metrics import evaluate_pair, format_scores, load_audio, stereo_image_error
 from .params import Params, apply_overrides
 from .trainer import train
@@ -56,7 +56,9 @@ def quickstart(params: Params, recipe: str, raw, prepared, out) -> dict:
     for name, audio in (("original", reference), ("reconstruction", estimate)): write_float_wav(out / f"{name}.wav", audio.numpy().T)
     spectrogram_comparison(reference, estimate, out / "spectrograms.png", title=f"quickstart ({recipe}, {t.steps} steps)")
     mono = mono_downmix_control(reference)
-    return {"minutes": (time.time() - started) / 60, "scores": {"model": evaluate_pair(estimate, reference), "mono_downmix": evaluate_pair(mono, reference)},
+    scores = {"model": evaluate_pair(estimate, reference), "mono_downmix": evaluate_pair(mono, reference),
+              "random_phase": evaluate_pair(random_phase_control(reference), reference)}
+    return {"minutes": (time.time() - started) / 60, "scores": scores,
             "stereo_image_error": {"model": stereo_image_error(estimate, reference), "mono_downmix": stereo_image_error(mono, reference)},
             "lr_correlation": {"in": lr_correlation(reference), "out": lr_correlation(estimate)}}
 
@@ -66,6 +68,7 @@ def summary(result: dict, out) -> list[str]:
     out, c, e = Path(out), result["lr_correlation"], result["stereo_image_error"]
     return [f"4/4 done in {result['minutes']:.1f} min: {format_scores(result['scores']['model'])}",
             f"the mono downmix of the same clip (no model, no stereo image): {format_scores(result['scores']['mono_downmix'])}",
+            f"the random-phase control (its magnitudes, random phase: chance for ICPC, CCPC, SI-SDR): {format_scores(result['scores']['random_phase'])}",
             f"stereo: L/R correlation {c['in']:.3f} in, {c['out']:.3f} out (1 is mono); stereo-image error {e['model']:.2f} (0 keeps the image, "
             "the mono downmix 1). A model trained for minutes on a CPU sounds muffled and close to mono, its spectrogram a smear above a few kHz: "
             "it shows that the loop works, not what the paper's model, trained for days on GPUs, sounds like.",

@@ -256,6 +256,9 @@ def test_quickstart_end_to_end_at_toy_scale(tmp_path):
         assert (tmp_path / "qs" / name).is_file(), name
     assert re.search(r"4/4 done in [0-9.]+ min: Mel", done.stdout) and "listen:" in done.stdout, done.stdout
     assert re.search(r"stereo: L/R correlation -?[0-9.]+ in, -?[0-9.]+ out", done.stdout) and "sounds muffled and close to mono" in done.stdout, done.stdout
+    # both controls and the stereo measure beside the model's scores (issues 32, 33)
+    assert re.search(r"the mono downmix of the same clip .*: Mel [0-9.]+, .*Stereo 1\.00", done.stdout), done.stdout
+    assert "the random-phase control" in done.stdout and re.search(r"stereo-image error [0-9.]+ \(0 keeps the image", done.stdout), done.stdout
     original, reconstruction = (sf.read(tmp_path / "qs" / f"{n}.wav")[0] for n in ("original", "reconstruction"))
     assert original.shape == reconstruction.shape and original.shape[1] == 2
 

@@ -83,7 +83,7 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     assert table.icpc.between(0, 1).all() and table.ccpc.between(0, 1).all(), table[["system", "icpc", "ccpc"]]  # fractions, as in per_file.csv
     control = table[table.system == "random_phase"]  # the chance level, scored on the same clips
     assert len(control) == 1 and control.group.iloc[0] == "control (random phase)" and (control.clips == 2).all()
-    assert (repo / "eval" / "control" / "random_phase" / "per_file.csv").is_file()
+    assert all((repo / "eval" / "control" / kind / "per_file.csv").is_file() for kind in ("random_phase", "mono_downmix"))
     report = (repo / "reports" / "ablation.md").read_text()
     for system in VARIANTS + list(CODECS):
         assert f"| {system} |" in report, system

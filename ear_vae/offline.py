@@ -360,7 +360,7 @@ NODE_FLAGS = (("--preset", "preset", str, "model preset"), ("--batch", "batch_si
               ("--segment", "segment_samples", int, "samples per training crop (multiple of 1024)"),
               ("--workers", "score_workers", int, "CPU processes scoring the clips"), ("--probe-seconds", "probe_seconds", float, "longest probe"))
 
-def run_params(args) -> dict:
+def run_params(args) -> Params:
     "params.yaml (the repository's unless --params) with the run's flags and --set applied, validated once."
     path = args.params or Path(__file__).resolve().parent.parent / "params.yaml"
     flags = [f"offline.{key}={getattr(args, flag.lstrip('-').replace('-', '_'))}" for flag, key, _, _ in NODE_FLAGS

@@ -47,17 +47,20 @@ def test_offline_node_script_on_cpu(tmp_path):
     results = json.loads((out / "results.json").read_text())
     assert results["preset"] == "demo" and results["steps"] >= 4 and results["card"] == "cpu"
     assert results["failure"] is None, results["failure"]
-    assert set(results["summary"]) == {"sao", "full", "sao_aa", "random_phase"}   # the arms, and the chance level on the same clips
-    control = results["summary"].pop("random_phase")
-    assert set(control) == {"0"} and control["0"]["step"] == 0 and "better_than_sao" not in control["0"], control
-    assert control["0"]["metrics"]["si_sdr"]["mean"] < -15   # random phase: no correlation with the clip
+    assert set(results["summary"]) == {"sao", "full", "sao_aa", "random_phase", "mono_downmix"}   # the arms, and both controls on the same clips
+    controls = {kind: results["summary"].pop(kind) for kind in ("random_phase", "mono_downmix")}
+    for control in controls.values():
+        assert set(control) == {"0"} and control["0"]["step"] == 0 and "better_than_sao" not in control["0"], control
+    assert controls["random_phase"]["0"]["metrics"]["si_sdr"]["mean"] < -15   # random phase: no correlation with the clip
+    assert abs(controls["mono_downmix"]["0"]["metrics"]["stereo_image_error"]["mean"] - 1) < 1e-6   # mono: the side is gone
     for arm, checkpoints in results["summary"].items():
         assert set(checkpoints) == {"0", "0.25", "0.5", "1"}, checkpoints.keys()
         assert checkpoints["1"]["step"] == results["steps"]
         assert (arm == "sao") == ("better_than_sao" not in checkpoints["1"])
     table = pd.read_csv(out / "per_file.csv")
-    assert len(table[(table.split == "test") & (table.arm != "random_phase")]) == 3 * 4 * 2  # arms x checkpoints x clips
-    assert len(table[(table.split == "test") & (table.arm == "random_phase")]) == 2            # the control: once per clip
+    controls = table.arm.isin(["random_phase", "mono_downmix"])
+    assert len(table[(table.split == "test") & ~controls]) == 3 * 4 * 2   # arms x checkpoints x clips
+    assert len(table[(table.split == "test") & controls]) == 2 * 2        # each control: once per clip
     assert "error" not in table.columns and table.mel_distance.notna().all()   # every clip was scored
     assert "probe:" in (out / "log.txt").read_text()
 

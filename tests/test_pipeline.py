@@ -87,8 +87,8 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     report = (repo / "reports" / "ablation.md").read_text()
     for system in VARIANTS + list(CODECS):
         assert f"| {system} |" in report, system
-    assert "| random_phase |" in report and "### Against chance" in report
-    for v in VARIANTS: assert f"- `{v}` " in report and "random-phase control on" in report, v  # a sentence per variant
+    assert "| random_phase |" in report and "| mono_downmix |" in report and "### Against doing nothing" in report and "| Stereo |" in report
+    for v in VARIANTS: assert f"- `{v}` " in report and "the stronger control on" in report, v  # a sentence per variant
     assert "## A/A check" in report and "| Mel |" in report  # the A/A table, one row per metric
     for v in VARIANTS:  # the thd stages: every variant and seed, 6 stimuli each, then the codecs
         for s in SEEDS:

@@ -97,7 +97,7 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     assert list(codecs_thd.system.unique()) == list(CODECS) and (codecs_thd[codecs_thd.system == "mp3_128"].thd_n_db < -60).all(), codecs_thd
     assert "## Harmonic distortion" in report and (repo / "reports" / "figures" / "thd.png").is_file()
     listen = (repo / "reports" / "listen.html").read_text()  # the listening page: the kept clip, each system once
-    for system in ["reference"] + VARIANTS + list(CODECS):
+    for system in ["reference"] + VARIANTS + list(CODECS) + ["mono_downmix"]:   # the mono-downmix control is heard too
         assert listen.count(f'/{system}.flac"') == 1, system
     # a second repro has nothing to do
     again = subprocess.run([f"{bin_dir}/dvc", "status"], cwd=repo, env=env, capture_output=True, text=True)
@@ -146,7 +146,7 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
         images = page.evaluate("() => [...document.images].map(i => i.complete && i.naturalWidth > 0)")
         notice_hidden = page.evaluate("() => document.getElementById('missing-media').hidden")
     page.close()
-    assert len(decoded) == 1 + len(VARIANTS) + len(CODECS) and set(decoded) == {2}, decoded
+    assert len(decoded) == 1 + len(VARIANTS) + len(CODECS) + 1 and set(decoded) == {2}, decoded   # reference, variants, codecs, mono downmix
     assert images and all(images) and notice_hidden, (images, notice_hidden)
 
     # the README's quick single-variant experiment, in the clone: a temporary copy runs it, the working tree stays as committed

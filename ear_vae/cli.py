@@ -241,9 +241,11 @@ def cmd_report(args):
 
 def cmd_thd(args):
     from ear_vae.io import write_csv
-    from ear_vae.thd import thd_table
+    from ear_vae.thd import thd_table, sweep_table
+    sweep = sweep_table(args.checkpoint, levels_db=args.levels, device=args.device) if args.sweep else None
     table = thd_table(args.checkpoint, args.codec, args.frequencies, args.levels, args.device)
     if args.out: write_csv(args.out, table)
+    if sweep is not None: write_csv(args.sweep, sweep)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
 
 def cmd_bench(args):
@@ -268,6 +270,7 @@ def _add_reports(sub):
     which.add_argument("--checkpoint", help="a model: our checkpoint.pt / model.pyt, the authors' .pyt, `official` or hf:OWNER/NAME[@REVISION][:FILE]")
     which.add_argument("--codec", choices=["opus_64", "opus_128", "mp3_128", "aac_128", "all"], help="an ffmpeg codec of the baselines, or all of them")
     p.add_argument("--frequencies", type=float, nargs="+", default=[100.0, 997.0, 6000.0], help="stimulus frequencies (Hz, 20 Hz-19 kHz)")
+    p.add_argument("--sweep", help="also write a model's sine sweep (20 Hz-16 kHz: output peak and DC per stimulus, nbs/08b_thd.ipynb) to this CSV")
     p.add_argument("--levels", type=float, nargs="+", default=[-20.0, -6.0], help="stimulus peak levels (dBFS, <= 0)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="auto: CUDA when available")
     p.add_argument("--out", default=None, help="CSV of the table (frequency_hz, level_dbfs, thd_n_db; with --codec all also system)")

@@ -96,17 +96,17 @@ def true_peak_db(audio: torch.Tensor | np.ndarray, oversample: int = 4) -> float
 STEREO_BANDS_HZ = tuple(63 * 2 ** k for k in range(9))   # octave centres 63 Hz ... 16 kHz
 
 def stereo_image_error(estimate: torch.Tensor, reference: torch.Tensor, n_fft: int = 2048, floor_db: float = -60.0) -> float:
-    "Relative error of the estimate's side channel, gain-matched by its mid per octave band, averaged over the bands with a side (0 identity or gain, 1 mono, 2 L/R swapped)."
+    "Relative error of the estimate's side channel, gain-matched by its mid per octave band, over the bands with a side, weighted by their side energy (0 identity or gain, 1 mono, 2 L/R swapped)."
     (mh, sh), (m, s) = (_stft(torch.stack([(x[0] + x[1]) / 2, (x[0] - x[1]) / 2]), n_fft) for x in (estimate, reference))
     freqs = torch.fft.rfftfreq(n_fft, 1 / TARGET_RATE, dtype=torch.float64)
-    errors = []
+    errors, sides = [], []
     for centre in STEREO_BANDS_HZ:
         band = (freqs >= centre / 2 ** 0.5) & (freqs < centre * 2 ** 0.5)
         side, mid = s[band].abs().pow(2).sum(), m[band].abs().pow(2).sum()
         if side <= mid * 10 ** (floor_db / 10) or side == 0: continue   # no stereo image in this band
         gain = (mh[band].abs().pow(2).sum() / mid).sqrt().clamp_min(1e-12)
-        errors.append(((sh[band] / gain - s[band]).abs().pow(2).sum() / side).sqrt().item())
-    return float(np.mean(errors)) if errors else float("nan")
+        errors.append((sh[band] / gain - s[band]).abs().pow(2).sum().item()); sides.append(side.item())
+    return float(np.sqrt(sum(errors) / sum(sides))) if sides else float("nan")
 
 # %% ../nbs/08_metrics.ipynb #4aa28358
 def load_audio(path, sample_rate: int = TARGET_RATE) -> tuple[torch.Tensor, list[str]]:

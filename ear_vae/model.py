@@ -81,9 +81,12 @@ class SnakeBeta(nn.Module):
         super().__init__()
         self.alpha = nn.Parameter(torch.zeros(channels))
         self.beta = nn.Parameter(torch.zeros(channels))
-        self.fused = False  # one compiled kernel each way (`set_fused_activation`)
+        self.fused = False    # one compiled kernel each way (`set_fused_activation`)
+        self.dc_free = False  # subtract the time mean of the sin^2 part (an encoder option, below; never the authors' model)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor: return snake_beta(x, self.alpha, self.beta, self.fused)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = snake_beta(x, self.alpha, self.beta, self.fused)
+        return y - (y - x).mean(-1, keepdim=True) if self.dc_free else y
 
 def _activation(use_snake: bool, channels: int) -> nn.Module:
     return SnakeBeta(channels) if use_snake else nn.ELU()
@@ -174,13 +177,16 @@ class DecoderBlock(nn.Module):
 # %% ../nbs/04_model.ipynb #938bbe42
 class OobleckEncoder(nn.Module):
     "Waveform [B, in_channels, T] -> [B, latent_dim, T / prod(strides)] (here latent_dim = 2 x the VAE latent: mean and scale)."
-    def __init__(self, in_channels=2, channels=128, c_mults=(1, 2, 4, 8, 16), strides=(2, 4, 4, 4, 8), latent_dim=128, use_snake=True):
+    def __init__(self, in_channels=2, channels=128, c_mults=(1, 2, 4, 8, 16), strides=(2, 4, 4, 4, 8), latent_dim=128, use_snake=True,
+                 dc_free_snake=False):
         super().__init__()
         mults = [1, *c_mults]
         layers = [WNConv1d(in_channels, mults[0] * channels, kernel_size=7, padding=3)]
         layers += [EncoderBlock(mults[i] * channels, mults[i + 1] * channels, strides[i], use_snake) for i in range(len(mults) - 1)]
         layers += [_activation(use_snake, mults[-1] * channels), WNConv1d(mults[-1] * channels, latent_dim, kernel_size=3, padding=1)]
         self.layers = nn.Sequential(*layers)
+        for module in self.modules():  # `dc_free_snake` (ours; absent from the authors' configs): see "No DC from the encoder"
+            if isinstance(module, SnakeBeta): module.dc_free = bool(dc_free_snake)
 
     def forward(self, x): return self.layers(x)
 
@@ -321,11 +327,18 @@ V2_CONFIG = copy.deepcopy({k: v for k, v in PAPER_CONFIG.items() if k != "transf
 V2_CONFIG["encoder"]["config"]["strides"] = V2_CONFIG["decoder"]["config"]["strides"] = [2, 2, 4, 6, 10]
 V2_CONFIG["downsampling_ratio"] = 960
 
+def _with_strides(config: dict, strides: list) -> dict:
+    config = copy.deepcopy(config)
+    config["encoder"]["config"]["strides"] = config["decoder"]["config"]["strides"] = list(strides)
+    config["downsampling_ratio"] = math.prod(strides)
+    return config
+
 PRESETS = {
     "paper": PAPER_CONFIG,                  # the authors' ear_vae_44k: 147.8 M parameters
     "v2": V2_CONFIG,                        # the authors' second configuration: strides 2, 2, 4, 6, 10 (960x), no transformer
     "small": _with_channels(PAPER_CONFIG, 32),  # same shape, 9.7 M parameters: longer CPU runs, quick GPU runs
-    "demo": _with_channels(PAPER_CONFIG, 8),    # same shape (1024x, 64-d latent at 43 Hz), 0.8 M parameters: trains on a 2-core CPU
+    "demo": _with_strides(_with_channels(PAPER_CONFIG, 8), [2, 4, 4, 2, 2]),  # 128x (64-d latent at 345 Hz: 4:1), 0.6 M parameters: learns on a 2-core CPU
+    "demo1024": _with_channels(PAPER_CONFIG, 8),   # the paper's shape (1024x, 32:1) at the demo's width, 0.8 M parameters: the demo until issue 32
 }
 
 # %% ../nbs/04_model.ipynb #ddf7ed4f

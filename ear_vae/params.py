@@ -122,7 +122,7 @@ class Data(Section):
 class Model(Section):
     "The generator's architecture and its from-scratch start."
     _prefix = "model."
-    preset: str = key("demo", "demo (0.8 M params, CPU) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 960x config)", one_of(PRESETS))
+    preset: str = key("demo", "demo (0.6 M params, 128x: the CPU demo) | demo1024 (0.8 M, the paper's 1024x) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 960x config)", one_of(PRESETS))
     init: str = key("signal_preserving", "from-scratch start (nbs/04_model.ipynb): signal_preserving | pytorch (default init)",
                     Rule(lambda v: v in ("signal_preserving", "pytorch"), "signal_preserving or pytorch"))
     train_biases: bool = key(False, "false: biases stay as initialised (0 with signal_preserving: silence in -> silence out)")
@@ -140,7 +140,7 @@ class Discriminator(Section):
 class Train(Section):
     "The optimiser, schedule, warm start and mechanics of a training run."
     _prefix = "train."
-    steps: int = key(900, "every step of a run, the warm start's included (the CPU demo: 800 shared + 100 of the recipe)", POSITIVE_INT)
+    steps: int = key(2150, "every step of a run, the warm start's included (the CPU demo: 2000 shared + 150 of the recipe)", POSITIVE_INT)
     batch_size: int = key(4, "crops per step", POSITIVE_INT)
     segment_samples: int = key(16384, "the crop length: 0.37 s at 44.1 kHz (a multiple of 1024)", SEGMENT)
     items_per_epoch: int = key(4000, "crops drawn per epoch of the training split", POSITIVE_INT)
@@ -154,13 +154,13 @@ class Train(Section):
     grad_clip: float = key(10.0, "the gradient norm's clip", POSITIVE)
     disc_warmup_steps: int = key(140, "generator-only steps before the adversarial game (which starts at max(this, warmstart_steps))", NON_NEGATIVE_INT)
     disc_pretrain_steps: int = key(0, "then this many discriminator-only steps (the generator waits)", NON_NEGATIVE_INT)
-    warmstart_steps: int = key(800, "the shared warm start (waveform L1 + log-mel, no adversary) that every recipe continues; 0: from scratch",
+    warmstart_steps: int = key(2000, "the shared warm start (waveform L1 + log-mel, no adversary) that every recipe continues; 0: from scratch",
                                Rule(lambda v: v >= 0, "an integer >= 0 (0: no warm start)"))
     ema_decay: float = key(0.0, "EMA of the generator (0 = off)", Rule(lambda v: 0 <= v < 1, "a number in [0, 1) (0 disables EMA)"))
     silence_db: float = key(-50.0, "crops quieter than this are re-drawn")
     gain_db: list | None = key(None, "optional gain augmentation, e.g. [-6, 0]", Rule(lambda v: v is None or (len(v) == 2 and v[0] <= v[1]), "null or [low, high] in dB"))
     checkpoint_every: int = key(100, "steps between checkpoints (and one at Ctrl-C)", POSITIVE_INT)
-    validate_every: int = key(25, "steps between validation losses", POSITIVE_INT)
+    validate_every: int = key(50, "steps between validation losses", POSITIVE_INT)
     valid_batches: int = key(2, "validation batches", NON_NEGATIVE_INT)
     log_every: int = key(10, "steps between logged training losses", POSITIVE_INT)
     max_nonfinite_steps: int = key(10, "consecutive skipped (non-finite) steps before training stops", POSITIVE_INT)

@@ -297,11 +297,11 @@ def _other_start(self: Trainer, path, state: dict, warmstart) -> str | None:
 
 @patch
 def start_from_warmstart(self: Trainer, path):
-    "Start from the shared warm start at `path` (`train(params, None, ...)` at this seed and these params): its whole state, then this trainer's recipe."
+    "Start from the shared warm start at `path` (`train(params, None, ...)` with these params, at any seed): its whole state, then this trainer's recipe and seed."
     state = _read_warmstart(path)
     if state.get("recipe", state.get("variant")) is not None:
         raise ValueError(f"{path}: not a warm start (a run of recipe {state.get('recipe', state.get('variant'))!r})")
-    differing = _differing_keys(training_math(state["params"]), training_math(self.params.to_dict()))
+    differing = [k for k in _differing_keys(training_math(state["params"]), training_math(self.params.to_dict())) if k != "seed"]
     if differing: raise ValueError(f"{path}: the warm start was trained with other params ({', '.join(differing[:5])}); run it again")
     if state["step"] != self.params.train.warmstart_steps:
         raise ValueError(f"{path}: the warm start stopped at step {state['step']}, not at train.warmstart_steps = {self.params.train.warmstart_steps}; finish it first")

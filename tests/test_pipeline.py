@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ear_vae.checkpoints import load_checkpoint
 from ear_vae.evaluation import CODECS
+from ear_vae.trainer import weights_digest
 from ear_vae.testing import write_toy_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,18 +59,20 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     assert len(list((repo / "data" / "prepared" / "audio").rglob("*.flac"))) == 10
     assert len(list((repo / "data" / "test_clips").glob("*.wav"))) == 2
     runs = [(v, s) for v in VARIANTS for s in SEEDS] + [("sao", s) for s in AA_SEEDS]
-    for s in SEEDS + AA_SEEDS:  # one shared warm start per seed (2 steps), every variant at that seed continued from it
-        assert (repo / f"models/warmstart/seed{s}/checkpoint.pt").is_file() and not (repo / f"models/warmstart/seed{s}/model.pyt").exists(), s
-        assert yaml.safe_load((repo / f"logs/warmstart/seed{s}/metrics.json").read_text())["step"] == 2, s
+    # one shared warm start (2 steps) that every variant at every seed continued
+    assert (repo / "models/warmstart/checkpoint.pt").is_file() and not (repo / "models/warmstart/model.pyt").exists()
+    assert yaml.safe_load((repo / "logs/warmstart/metrics.json").read_text())["step"] == 2
+    warm = weights_digest(load_checkpoint(repo / "models/warmstart/checkpoint.pt")["generator"])
     for v, s in runs:
         for out in (f"models/{v}/seed{s}/checkpoint.pt", f"models/{v}/seed{s}/model.pyt", f"models/{v}/seed{s}/model_config.json",
                     f"logs/train/{v}/seed{s}/metrics.json", f"eval/{v}/seed{s}/per_file.csv", f"eval/{v}/seed{s}/metrics.json"):
             assert (repo / out).is_file(), out
+        assert load_checkpoint(repo / f"models/{v}/seed{s}/checkpoint.pt")["started_from"]["generator_sha256"] == warm, (v, s)
         assert len(list((repo / "eval" / v / f"seed{s}" / "audio").glob("*.wav"))) == 1
         assert len(list((repo / "eval" / v / f"seed{s}" / "spectrograms").glob("*.png"))) == 1
         valid = yaml.safe_load((repo / f"logs/train/{v}/seed{s}/metrics.json").read_text())["valid"]
         assert {"mel_distance", "sao_loss"} <= set(valid), valid  # the common yardsticks
-    # every seed is its own run: different initialisations give different scores
+    # every seed is its own run: from the same warm start, other batches and noise give different scores
     mel = [pd.read_csv(repo / f"eval/sao/seed{s}/per_file.csv").mel_distance.tolist() for s in SEEDS + AA_SEEDS]
     assert len({tuple(m) for m in mel}) == len(mel)
     for codec in CODECS:
@@ -93,9 +97,12 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     for v in VARIANTS:  # the thd stages: every variant and seed, 6 stimuli each, then the codecs
         for s in SEEDS:
             assert len(pd.read_csv(repo / "eval" / "thd" / v / f"seed{s}.csv")) == 6, (v, s)
+            sweep = pd.read_csv(repo / "eval" / "thd" / v / f"seed{s}_sweep.csv")   # 12 frequencies x 2 levels: peak and DC
+            assert len(sweep) == 24 and {"peak_dbfs", "dc"} <= set(sweep.columns), (v, s)
     codecs_thd = pd.read_csv(repo / "eval" / "thd" / "codecs.csv")
     assert list(codecs_thd.system.unique()) == list(CODECS) and (codecs_thd[codecs_thd.system == "mp3_128"].thd_n_db < -60).all(), codecs_thd
     assert "## Harmonic distortion" in report and (repo / "reports" / "figures" / "thd.png").is_file()
+    assert "## No blow-up" in report and "stimuli blowing up" in report
     listen = (repo / "reports" / "listen.html").read_text()  # the listening page: the kept clip, each system once
     for system in ["reference"] + VARIANTS + list(CODECS) + ["mono_downmix"]:   # the mono-downmix control is heard too
         assert listen.count(f'/{system}.flac"') == 1, system

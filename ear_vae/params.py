@@ -216,7 +216,8 @@ class Offline(Section):
     segment_samples: int = key(65536, "the crop length (a multiple of 1024)", SEGMENT)
     bf16: bool = key(True, "bf16 autocast on the GPU")
     discriminator_filters: int = key(32, "SAO's width (stable-audio-tools' EncodecDiscriminator)", POSITIVE_INT)
-    disc_warmup_fraction: float = key(0.2, "the adversarial game starts after this fraction of the steps the budget allows", FRACTION)
+    disc_warmup_fraction: float = key(0.2, "without a warm start: the adversarial game starts after this fraction of the steps the budget allows", FRACTION)
+    warmstart_fraction: float = key(0.5, "the share of the training time that the arms' one shared warm start takes (0: none, every arm from scratch)", FRACTION)
     arms: list = key([{"name": "sao", "recipe": "sao", "seed": 0}, {"name": "full", "recipe": "full", "seed": 0}, {"name": "sao_aa", "recipe": "sao", "seed": 1}],
                      "trained in lockstep on the same batches; arms of one seed start from the same weights",
                      Rule(_arms_ok, f"a non-empty list of {{name, recipe, seed}} with distinct names and recipes from {list(RECIPES)}"))

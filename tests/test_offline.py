@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from ear_vae.data import prepare_corpus
+from ear_vae.data import prepare_corpus, read_manifest
 from ear_vae.evaluation import write_test_clips
 from ear_vae.checkpoints import load_model
 from ear_vae.bundle import MIB, make_bundle, verify_bundle
@@ -28,7 +28,10 @@ def test_offline_node_script_on_cpu(tmp_path):
     write_test_clips(tmp_path / "prepared", tmp_path / "clips", clips=2, clip_seconds=1.0)
     manifest = make_bundle(tmp_path / "prepared", tmp_path / "clips", tmp_path / "bundle", wheels=False, repo=REPO,
                            clip_seconds=1.0, progress=False)
-    assert verify_bundle(tmp_path / "bundle") == manifest and len(manifest["training_tracks"]) == 4
+    train = read_manifest(tmp_path / "prepared", "train")   # every training recording, as Ogg Vorbis, with what recoding cost
+    assert verify_bundle(tmp_path / "bundle") == manifest and len(manifest["training_tracks"]) == len(train) >= 4
+    assert all(t.endswith(".ogg") for t in manifest["training_tracks"]) and manifest["training_audio"].startswith("Ogg Vorbis")
+    assert 0 < manifest["training_audio_cost"]["si_sdr"] < 60, manifest["training_audio_cost"]
     assert manifest["working_tree_bytes"] <= 8 * MIB and manifest["bundle_bytes"] <= 56 * MIB
 
     out = tmp_path / "out"
@@ -47,19 +50,25 @@ def test_offline_node_script_on_cpu(tmp_path):
     results = json.loads((out / "results.json").read_text())
     assert results["preset"] == "demo" and results["steps"] >= 4 and results["card"] == "cpu"
     assert results["failure"] is None, results["failure"]
-    assert set(results["summary"]) == {"sao", "full", "sao_aa", "random_phase", "mono_downmix"}   # the arms, and both controls on the same clips
+    # the shared warm start (half of the training time), the arms continuing it, and both controls on the same clips
+    assert set(results["summary"]) == {"warmstart", "sao", "full", "sao_aa", "random_phase", "mono_downmix"}
+    assert 4 <= results["warmstart_steps"] < results["steps"] and results["disc_warmup_steps"] == results["warmstart_steps"]
+    warm = results["summary"].pop("warmstart")
+    assert len(warm) == 1 and next(iter(warm.values()))["step"] == results["warmstart_steps"], warm
     controls = {kind: results["summary"].pop(kind) for kind in ("random_phase", "mono_downmix")}
     for control in controls.values():
         assert set(control) == {"0"} and control["0"]["step"] == 0 and "better_than_sao" not in control["0"], control
     assert controls["random_phase"]["0"]["metrics"]["si_sdr"]["mean"] < -15   # random phase: no correlation with the clip
     assert abs(controls["mono_downmix"]["0"]["metrics"]["stereo_image_error"]["mean"] - 1) < 1e-6   # mono: the side is gone
     for arm, checkpoints in results["summary"].items():
-        assert set(checkpoints) == {"0", "0.25", "0.5", "1"}, checkpoints.keys()
+        assert len(checkpoints) == 4 and {"0", "1"} <= set(checkpoints), checkpoints.keys()   # step 0, a quarter and half of the arms' steps, the end
+        assert all(results["warmstart_steps"] < c["step"] for k, c in checkpoints.items() if k != "0"), checkpoints
         assert checkpoints["1"]["step"] == results["steps"]
         assert (arm == "sao") == ("better_than_sao" not in checkpoints["1"])
     table = pd.read_csv(out / "per_file.csv")
     controls = table.arm.isin(["random_phase", "mono_downmix"])
-    assert len(table[(table.split == "test") & ~controls]) == 3 * 4 * 2   # arms x checkpoints x clips
+    assert len(table[(table.split == "test") & ~controls & (table.arm != "warmstart")]) == 3 * 4 * 2   # arms x checkpoints x clips
+    assert len(table[(table.split == "test") & (table.arm == "warmstart")]) == 2                    # the warm start: once per clip
     assert len(table[(table.split == "test") & controls]) == 2 * 2        # each control: once per clip
     assert "error" not in table.columns and table.mel_distance.notna().all()   # every clip was scored
     assert "probe:" in (out / "log.txt").read_text()

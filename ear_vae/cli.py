@@ -129,9 +129,9 @@ def _add_training(sub):
     p.add_argument("--init-from", default=None, metavar="REF",
                    help="fine-tune: start the generator from this model (a path, `official` or hf:OWNER/NAME[@REV][:FILE]; its architecture must be model.preset's) with a fresh discriminator, which trains alone for train.disc_warmup_steps first")
 
-    p = _subcommand(sub, "warmstart", "train the shared warm start of one seed (train.warmstart_steps of the fast terms, no recipe, no adversary)", cmd_warmstart,
-                    ["ear-vae warmstart --seed 0 --out models/warmstart/seed0",
-                     "ear-vae train --recipe full --seed 0 --warmstart models/warmstart/seed0/checkpoint.pt --out models/full/seed0"])
+    p = _subcommand(sub, "warmstart", "train the shared warm start (train.warmstart_steps of the fast terms, no recipe, no adversary; any seed's run may continue it)", cmd_warmstart,
+                    ["ear-vae warmstart --seed 0 --out models/warmstart",
+                     "ear-vae train --recipe full --seed 1 --warmstart models/warmstart/checkpoint.pt --out models/full/seed1"])
     _params_argument(p)
     _training_arguments(p, "run folder: checkpoint.pt (every recipe at this seed continues from it)")
 

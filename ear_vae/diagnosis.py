@@ -81,7 +81,7 @@ def learning_curve(stages: dict, clips: dict, seed: int = 0) -> pd.DataFrame:
 
 # %% ../nbs/14_diagnosis.ipynb #7c126bf2
 def gradient_shares(trainer, x: torch.Tensor, adversarial: bool = False) -> pd.DataFrame:
-    "Per weighted generator term of `trainer` on batch `x` at its current step: its value, gradient norm share, projection on the total and cosine."
+    "Per weighted generator term of `trainer` on batch `x` at its current step: its value, gradient norm and norm share, projection on the total and cosine."
     t = trainer.params.train
     terms = trainer.generator_terms(x.to(trainer.device), adversarial, warm=trainer.step < t.warmstart_steps)
     params = [p for p in trainer.generator.parameters() if p.requires_grad]
@@ -90,7 +90,7 @@ def gradient_shares(trainer, x: torch.Tensor, adversarial: bool = False) -> pd.D
         g = torch.autograd.grad(value, params, retain_graph=True, allow_unused=True)
         grads[name] = torch.cat([(gi if gi is not None else torch.zeros_like(p)).flatten().double() for gi, p in zip(g, params)])
     total = sum(grads.values()); norm = total.norm().item()
-    rows = [{"term": name, "value": terms[name].item(), "norm_share": g.norm().item() / norm, "projection": (g @ total).item() / norm ** 2,
+    rows = [{"term": name, "value": terms[name].item(), "norm": g.norm().item(), "norm_share": g.norm().item() / norm, "projection": (g @ total).item() / norm ** 2,
              "cosine": (g @ total).item() / max(g.norm().item() * norm, 1e-30)} for name, g in grads.items()]
     return pd.DataFrame(rows).set_index("term")
 

@@ -27,7 +27,7 @@ from .bundle import MIB, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
 from .evaluation import CONTROL, CONTROLS, MONO_CONTROL, load_clips, reconstruct_clips
 from .io import atomic_path, write_json
-from .checkpoints import save_weights
+from .checkpoints import load_checkpoint, save_weights
 from .metrics import METRICS, evaluate_pair
 from .model import choose_device
 from .params import Evaluate, Params, apply_overrides, load_params
@@ -216,15 +216,30 @@ def _probe(params: Params, batches: StepBatches, scorer: ClipScorer, max_seconds
     if torch.device(device).type == "cuda": torch.cuda.empty_cache()
     return fingerprints, rec_seconds, score_seconds, timer.seconds_per_step, warm_timer.seconds_per_step
 
-def _shared_warm_start(params: Params, arms: list, batches: StepBatches, warm_steps: int, steps: int, scorer: ClipScorer, history, device):
-    "Train the arms' one warm start for `warm_steps` steps, score it (as the arm `warmstart`) and start every arm from it."
+def _shared_warm_start(params: Params, warm_steps: int, steps: int, batches: StepBatches, scorer: ClipScorer, history, device, deadline: float) -> Path:
+    "Train the arms' one warm start for `warm_steps` steps (fewer when `deadline` comes first), score it (as the arm `warmstart`); its checkpoint in a temporary folder."
     warm = warm_trainer(params, warm_steps, steps)
     _log(f"the shared warm start: {warm_steps} steps")
-    fit(warm, batches.stream(device=device), Until(steps=warm_steps), [history])
-    scorer.evaluate([warm], round(warm_steps / steps, 3))
-    with tempfile.TemporaryDirectory() as d:
-        warm.save_checkpoint(Path(d) / "warmstart.pt")
-        for arm in arms: arm.start_from_warmstart(Path(d) / "warmstart.pt")
+    fit(warm, batches.stream(device=device), Until(steps=warm_steps, deadline=deadline), [history])
+    if warm.step < warm_steps:   # late: the warm start ends here, and the arms continue it from this step
+        _log(f"the warm start stopped at step {warm.step} of {warm_steps}: the budget's share for it is spent")
+        warm = _rescheduled(warm, warm_trainer(params, warm.step, steps))
+    scorer.evaluate([warm], 0.0)
+    path = Path(tempfile.mkdtemp()) / "warmstart.pt"
+    warm.save_checkpoint(path)
+    return path
+
+def _rescheduled(trained: Trainer, fresh: Trainer) -> Trainer:
+    "`fresh` (the same run with an earlier end of the warm start) holding `trained`'s state."
+    fresh._load_state(trained.state_dict()); return fresh
+
+def _arms_from(path: Path, arms: list, params: Params, warm_steps: int, recipe_steps: int) -> tuple[list, int]:
+    "Every arm started from the warm start at `path` (rebuilt, with the same weights, when it stopped before `warm_steps`); (arms, the warm start's steps)."
+    if (reached := load_checkpoint(path)["step"]) < warm_steps:
+        arms = build_arms(params, reached + recipe_steps, reached, warmstart=reached)
+    for arm in arms: arm.start_from_warmstart(path)
+    shutil.rmtree(path.parent, ignore_errors=True)
+    return arms, min(reached, warm_steps)
 
 # %% ../nbs/11_offline.ipynb #5e88441c
 def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
@@ -254,10 +269,12 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
         if [_fingerprint(arm) for arm in arms] != fingerprints: raise RuntimeError("the arms' initial weights differ from the probe's: the step-0 scores would not be theirs")
         weights_of = weights_that_fit(arms, o.keep_weights, out)
         history.steps, train_start = steps, time.perf_counter()
-        if warm_steps: _shared_warm_start(params, arms, batches, warm_steps, steps, scorer, history, device)
+        if warm_steps:
+            path = _shared_warm_start(params, warm_steps, steps, batches, scorer, history, device, time.time() + 1.1 * warm_steps * seconds_per_warm_step + rec_seconds)
+            arms, warm_steps = _arms_from(path, arms, params, warm_steps, recipe_steps)
+            steps, disc_warmup = warm_steps + recipe_steps, warm_steps
         _log(f"training {recipe_steps} lockstep steps (discriminator from step {disc_warmup}) in the {deadline - time.time() - reserve:.0f} s left")
-        at = {warm_steps + recipe_steps // 4: 0, warm_steps + recipe_steps // 2: 0, steps: 1.0}
-        at = {s: 1.0 if s == steps else round(s / steps, 3) for s in at}
+        at = {warm_steps + recipe_steps // 4: 0.25, warm_steps + recipe_steps // 2: 0.5, steps: 1.0}   # labels: the share of the arms' own steps
         if recipe_steps: fit(arms, batches.stream(start=warm_steps, device=device), Until(steps=steps), [ScoreAt(scorer, at, deadline - reserve), history])
     except Exception as e:  # keep what was trained and scored: a failure is reported, not a lost run
         failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"

@@ -219,7 +219,7 @@ class Offline(Section):
     disc_warmup_fraction: float = key(0.2, "without a warm start: the adversarial game starts after this fraction of the steps the budget allows", FRACTION)
     warmstart_fraction: float = key(0.5, "the share of the training time that the arms' one shared warm start takes (0: none, every arm from scratch)", FRACTION)
     arms: list = key([{"name": "sao", "recipe": "sao", "seed": 0}, {"name": "full", "recipe": "full", "seed": 0}, {"name": "sao_aa", "recipe": "sao", "seed": 1}],
-                     "trained in lockstep on the same batches; arms of one seed start from the same weights",
+                     "trained in lockstep on the same batches, from the one shared warm start (warmstart_fraction > 0; without it, arms of one seed start from the same weights)",
                      Rule(_arms_ok, f"a non-empty list of {{name, recipe, seed}} with distinct names and recipes from {list(RECIPES)}"))
     keep_weights: list = key(["sao", "full"], "arms whose fp16 generators come back from the node", Rule(lambda v: all(isinstance(a, str) for a in v), "a list of arm names"))
     data_seed: int = key(0, "the batches (the same for every arm)", NON_NEGATIVE_INT)

@@ -19,6 +19,7 @@ from fastcore.basics import patch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.parametrizations import weight_norm as _weight_norm
+from .dsp import remove_dc
 
 # %% ../nbs/04_model.ipynb #c75b00de
 def _to_official_names(module, state_dict, prefix, local_metadata):
@@ -193,7 +194,7 @@ class OobleckEncoder(nn.Module):
 class OobleckDecoder(nn.Module):
     "Latent [B, latent_dim, T'] -> waveform [B, out_channels, T' x prod(strides)]."
     def __init__(self, out_channels=2, channels=128, c_mults=(1, 2, 4, 8, 16), strides=(2, 4, 4, 4, 8), latent_dim=64,
-                 use_snake=True, use_nearest_upsample=False, final_tanh=False):
+                 use_snake=True, use_nearest_upsample=False, final_tanh=False, dc_block_samples=0):
         super().__init__()
         if use_nearest_upsample: raise NotImplementedError("use_nearest_upsample=True is not part of the εar-VAE architecture")
         mults = [1, *c_mults]
@@ -202,12 +203,14 @@ class OobleckDecoder(nn.Module):
         layers += [_activation(use_snake, mults[0] * channels), WNConv1d(mults[0] * channels, out_channels, kernel_size=7, padding=3, bias=False),
                    nn.Tanh() if final_tanh else nn.Identity()]
         self.layers = nn.Sequential(*layers)
+        self.dc_block_samples = int(dc_block_samples)   # ours, absent from the authors' configs: see "A DC path at the output"
 
     def forward(self, x):
         body, head = self.layers[:-3], self.layers[-3:]   # head: the last activation, the output convolution, (tanh)
         x = body(x)
         with torch.autocast(x.device.type, enabled=False):  # the head in its own dtype, float32 unless cast: x_hat is never bf16-rounded
-            return head(x.to(next(self.layers[-2].parameters()).dtype))
+            y = head(x.to(next(self.layers[-2].parameters()).dtype))
+            return remove_dc(y, self.dc_block_samples) if self.dc_block_samples else y
 
 # %% ../nbs/04_model.ipynb #9a85eb88
 class LayerNorm(nn.Module):
@@ -333,11 +336,16 @@ def _with_strides(config: dict, strides: list) -> dict:
     config["downsampling_ratio"] = math.prod(strides)
     return config
 
+def _with_dc_block(config: dict, samples: int) -> dict:
+    config = copy.deepcopy(config)
+    config["decoder"]["config"]["dc_block_samples"] = samples   # the decoder's DC path (ours): see "A DC path at the output"
+    return config
+
 PRESETS = {
     "paper": PAPER_CONFIG,                  # the authors' ear_vae_44k: 147.8 M parameters
     "v2": V2_CONFIG,                        # the authors' second configuration: strides 2, 2, 4, 6, 10 (960x), no transformer
     "small": _with_channels(PAPER_CONFIG, 32),  # same shape, 9.7 M parameters: longer CPU runs, quick GPU runs
-    "demo": _with_strides(_with_channels(PAPER_CONFIG, 8), [2, 4, 4, 2, 2]),  # 128x (64-d latent at 345 Hz: 4:1), 0.6 M parameters: learns on a 2-core CPU
+    "demo": _with_dc_block(_with_strides(_with_channels(PAPER_CONFIG, 8), [2, 4, 4, 2, 2]), 4410),  # 128x (64-d latent at 345 Hz: 4:1), 0.6 M parameters, a DC path: learns on a 2-core CPU
     "demo1024": _with_channels(PAPER_CONFIG, 8),   # the paper's shape (1024x, 32:1) at the demo's width, 0.8 M parameters: the demo until issue 32
 }
 
@@ -360,6 +368,9 @@ def validate_config(config: dict) -> dict:
     if dec["latent_dim"] != latent: raise ValueError(f"model config: decoder.config.latent_dim must equal latent_dim = {latent}, got {dec['latent_dim']}")
     if len(enc["strides"]) != len(enc["c_mults"]): raise ValueError("model config: encoder.config.strides and c_mults differ in length")
     if list(enc["strides"]) != list(dec["strides"]): raise ValueError("model config: encoder and decoder strides differ")
+    block = dec.get("dc_block_samples", 0)
+    if isinstance(block, bool) or not isinstance(block, int) or block < 0:
+        raise ValueError(f"model config: decoder.config.dc_block_samples must be a whole number of samples >= 0, got {block!r}")
     if any(s % 2 for s in enc["strides"]): raise ValueError(f"model config: encoder.config.strides must be even, got {enc['strides']}")
     ratio = math.prod(enc["strides"])
     if config.get("downsampling_ratio", ratio) != ratio:

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['BLACKMAN_HARRIS_7', 'THD_FREQUENCIES', 'THD_LEVELS_DB', 'SWEEP_FREQUENCIES', 'BLOW_UP_PEAK_DBFS', 'BLOW_UP_DC',
-           'thd_n_db', 'sine_stimulus', 'system_thd', 'model_process', 'codec_process', 'codecs_thd', 'thd_table',
-           'sine_sweep', 'blow_ups', 'sweep_table']
+           'thd_n_db', 'sine_stimulus', 'system_thd', 'model_process', 'reconstruction_process', 'codec_process',
+           'codecs_thd', 'thd_table', 'sine_sweep', 'blow_ups', 'sweep_table']
 
 # %% ../nbs/08b_thd.ipynb #5664601d
 from pathlib import Path
@@ -70,7 +70,10 @@ def system_thd(process, frequencies=THD_FREQUENCIES, levels_db=THD_LEVELS_DB, se
 def model_process(checkpoint, device: str = "cpu"):
     "A function [2, T] -> [2, T] audio: the model at `checkpoint` (`ear_vae.checkpoints.load_model`: a path, `official` or `hf:...`) reconstructing its input."
     from ear_vae.checkpoints import load_model
-    model = load_model(checkpoint, device)
+    return reconstruction_process(load_model(checkpoint, device), device)
+
+def reconstruction_process(model, device: str = "cpu"):
+    "A function [2, T] -> [2, T] audio: `model` (on `device`) reconstructing its input, without gradients."
     def process(x):
         with torch.no_grad(): return model.reconstruct(x.to(device)).float().cpu()
     return process
@@ -133,7 +136,17 @@ def blow_ups(sweep: pd.DataFrame, max_peak_dbfs: float = BLOW_UP_PEAK_DBFS, max_
 
 # %% ../nbs/08b_thd.ipynb #3ec9260c
 def sweep_table(checkpoint, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_DB, device: str = "auto") -> pd.DataFrame:
-    "`sine_sweep` of the model at `checkpoint` (a path, `official` or `hf:...`): peak and DC of its output for every stimulus."
+    """`sine_sweep` of the model at `checkpoint` (a path, `official` or `hf:...`): peak and DC of its output for every stimulus;
+    for a decoder with a DC path (`dc_block_samples`, nbs/04_model.ipynb) also `dc_blocked`, the DC it made before that path."""
     from ear_vae.model import choose_device
+    from ear_vae.checkpoints import load_model
     if checkpoint is None: raise ValueError("the sine sweep measures a model: give a checkpoint (--checkpoint), not a codec")
-    return sine_sweep(model_process(checkpoint, choose_device(device)), frequencies, levels_db)
+    device = choose_device(device)
+    model = load_model(checkpoint, device)
+    process, block = reconstruction_process(model, device), model.decoder.dc_block_samples
+    table = sine_sweep(process, frequencies, levels_db)
+    if block:
+        model.decoder.dc_block_samples = 0   # the same weights without the path: what the path removed
+        try: table["dc_blocked"] = sine_sweep(process, frequencies, levels_db).dc.to_numpy()
+        finally: model.decoder.dc_block_samples = block
+    return table

@@ -215,8 +215,9 @@ RESUMABLE_TRAIN_KEYS = ("steps", "checkpoint_every", "validate_every", "valid_ba
 LATER_TRAIN_KEYS = {"disc_pretrain_steps": 0}   # added after checkpoints were written: the value that computes what they computed
 
 def training_math(saved: dict) -> dict:
-    "The params that decide what training computes: all but evaluation, the offline run, the variant list and `RESUMABLE_TRAIN_KEYS` (an older checkpoint's missing `LATER_TRAIN_KEYS` filled in)."
-    math_params = {k: v for k, v in saved.items() if k not in ("evaluate", "variants", "offline")}
+    """The params that decide what training computes: all but evaluation, the offline run, the lists of runs (`variants`, `seeds`, `aa_seeds`:
+    a run's own seed is its `seed`) and `RESUMABLE_TRAIN_KEYS` (an older checkpoint's missing `LATER_TRAIN_KEYS` filled in)."""
+    math_params = {k: v for k, v in saved.items() if k not in ("evaluate", "variants", "seeds", "aa_seeds", "offline")}
     math_params["train"] = {k: v for k, v in {**LATER_TRAIN_KEYS, **saved["train"]}.items() if k not in RESUMABLE_TRAIN_KEYS}
     return math_params
 
@@ -257,7 +258,7 @@ def weights_digest(weights: dict) -> str:
 
 # %% ../nbs/07_trainer.ipynb #8d469032
 def _read_warmstart(path) -> dict:
-    if not Path(path).is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` at this seed first)")
+    if not Path(path).is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` first: `dvc repro warmstart`)")
     return load_checkpoint(path)
 
 def _start_record(path, state: dict) -> dict:

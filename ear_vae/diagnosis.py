@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .metrics import STEREO_BANDS_HZ, TARGET_RATE, _stft, evaluate_pair
-from .thd import SWEEP_FREQUENCIES, THD_LEVELS_DB, sine_stimulus
+from .thd import SWEEP_FREQUENCIES, THD_LEVELS_DB, peak_and_dc, steady_response
 
 _logger = logging.getLogger(__name__)
 
@@ -53,17 +53,15 @@ def _fundamental_dbfs(y: np.ndarray, frequency: float) -> tuple[float, float]:
     return 20 * math.log10(max(spectrum[near].max(), 1e-12)), float(freqs[int(np.argmax(spectrum))])
 
 def sine_response(process, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_DB, seconds: float = 1.0, steady: float = 0.8) -> pd.DataFrame:
-    "For stereo sines through `process` ([2, T] -> [2, T']): output peak and DC, the fundamental's level out and gain (dB), the largest bin (Hz)."
+    "For stereo sines through `process` ([2, T] -> [2, T']): `thd.sine_sweep`'s output peak and DC, the fundamental's level out and gain (dB), the largest bin (Hz)."
     rows = []
     for f in frequencies:
         for level in levels_db:
-            y = process(sine_stimulus(f, level, seconds))
-            y = (y.detach().cpu() if isinstance(y, torch.Tensor) else torch.as_tensor(y)).double().numpy()
-            n = y.shape[-1]; cut = int(n * (1 - steady) / 2); y = y[:, cut:n - cut]
+            x, y = steady_response(process, f, level, seconds, steady)
             stats = [_fundamental_dbfs(channel, f) for channel in y]
             out_db = float(np.mean([s[0] for s in stats]))
             rows.append({"frequency_hz": f, "level_dbfs": level, "fundamental_dbfs": out_db, "gain_db": out_db - level,
-                         "largest_bin_hz": stats[0][1], "peak_dbfs": 20 * math.log10(max(np.abs(y).max(), 1e-12)), "dc": float(np.abs(y.mean(-1)).max())})
+                         "largest_bin_hz": stats[0][1], **peak_and_dc(x, y)})
     return pd.DataFrame(rows)
 
 # %% ../nbs/14_diagnosis.ipynb #945800a7

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BLACKMAN_HARRIS_7', 'THD_FREQUENCIES', 'THD_LEVELS_DB', 'SWEEP_FREQUENCIES', 'BLOW_UP_PEAK_DBFS', 'BLOW_UP_DC',
            'thd_n_db', 'sine_stimulus', 'system_thd', 'model_process', 'reconstruction_process', 'codec_process',
-           'codecs_thd', 'thd_table', 'sine_sweep', 'blow_ups', 'sweep_table']
+           'codecs_thd', 'thd_table', 'steady_response', 'peak_and_dc', 'sine_sweep', 'blow_ups', 'sweep_table']
 
 # %% ../nbs/08b_thd.ipynb #5664601d
 from pathlib import Path
@@ -117,18 +117,21 @@ BLOW_UP_PEAK_DBFS, BLOW_UP_DC = 0.0, 0.01
 def _as_numpy(y) -> np.ndarray:
     return y.detach().cpu().double().numpy() if isinstance(y, torch.Tensor) else np.asarray(y, dtype=np.float64)
 
+def steady_response(process, frequency: float, level_db: float, seconds: float = 1.0, steady: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+    "Stimulus and output ([2, n] float64) of `process` ([2, T] -> [2, T'] audio) for one stereo sine, both cut to the steady middle `steady`."
+    x = sine_stimulus(frequency, level_db, seconds).double().numpy()
+    y = _as_numpy(process(sine_stimulus(frequency, level_db, seconds)))
+    n = min(x.shape[-1], y.shape[-1]); cut = int(n * (1 - steady) / 2)
+    return x[:, cut:n - cut], y[:, cut:n - cut]
+
+def peak_and_dc(x: np.ndarray, y: np.ndarray) -> dict:
+    "Output `y`'s peak (dBFS) and DC offset: the largest change of a channel's mean from the stimulus `x`'s over the same samples."
+    return {"peak_dbfs": float(20 * np.log10(max(np.abs(y).max(), 1e-12))), "dc": float(np.abs(y.mean(-1) - x.mean(-1)).max())}
+
 def sine_sweep(process, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_DB, seconds: float = 1.0, steady: float = 0.8) -> pd.DataFrame:
     "Peak (dBFS) and DC offset of `process`'s output ([2, T] -> [2, T'] audio) for stereo sines at every frequency and level, on the steady middle `steady` of each: one row each."
-    rows = []
-    for f in frequencies:
-        for level in levels_db:
-            x = sine_stimulus(f, level, seconds).double().numpy()
-            y = _as_numpy(process(sine_stimulus(f, level, seconds)))
-            n = min(x.shape[-1], y.shape[-1]); cut = int(n * (1 - steady) / 2)
-            x, y = x[:, cut:n - cut], y[:, cut:n - cut]
-            rows.append({"frequency_hz": f, "level_dbfs": level, "peak_dbfs": float(20 * np.log10(max(np.abs(y).max(), 1e-12))),
-                         "dc": float(np.abs(y.mean(-1) - x.mean(-1)).max())})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{"frequency_hz": f, "level_dbfs": level, **peak_and_dc(*steady_response(process, f, level, seconds, steady))}
+                         for f in frequencies for level in levels_db])
 
 def blow_ups(sweep: pd.DataFrame, max_peak_dbfs: float = BLOW_UP_PEAK_DBFS, max_dc: float = BLOW_UP_DC) -> pd.DataFrame:
     "The rows of a `sine_sweep` table whose output peaks above `max_peak_dbfs` or carries a DC offset above `max_dc` (empty: no blow-up)."

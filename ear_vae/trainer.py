@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_TRAIN_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed', 'NonFiniteLossError',
            'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats', 'training_math', 'weights_digest',
-           'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints',
-           'ProgressBar', 'StopOnSignal', 'training_batches', 'train', 'finetune_params', 'finetune_start']
+           'data_digest', 'Until', 'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog',
+           'Checkpoints', 'ProgressBar', 'StopOnSignal', 'training_batches', 'train', 'finetune_params',
+           'finetune_start']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import hashlib
@@ -26,7 +27,7 @@ import torch.nn as nn
 from fastcore.basics import patch
 from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm.auto import tqdm
-from .data import SegmentDataset, StepBatches
+from .data import SegmentDataset, StepBatches, read_manifest
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, write_json
 from .checkpoints import load_checkpoint, load_model, save_model, write_torch
@@ -88,6 +89,7 @@ class Trainer:
         self.warm_start_loss = WarmStartLoss(p.loss.waveform_weight, p.loss.mel_weight).to(self.device) if t.warmstart_steps else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
         self.step, self.skipped, self.nonfinite_run, self.started_from = 0, 0, 0, None
+        self.data_sha256 = None   # `train` sets it (`data_digest`): a resume refuses a checkpoint trained on other data
         self.opt_g, self.sched_g = _optimiser([q for q in self.generator.parameters() if q.requires_grad], t.gen_lr, t)
         self.opt_d, self.sched_d = _optimiser(self.discriminator.parameters(), t.disc_lr, t)
         if self.world > 1: self.generator, self.discriminator = DDP(self.generator), DDP(self.discriminator)
@@ -236,7 +238,7 @@ def state_dict(self: Trainer) -> dict:
             "ema": self.ema.state_dict() if self.ema else None, "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
             "sched_g": self.sched_g.state_dict(), "sched_d": self.sched_d.state_dict(), "step": self.step,
             "skipped": self.skipped, "nonfinite_run": self.nonfinite_run, "rng": _rng_state(), "params": self.params.to_dict(),
-            "recipe": self.recipe, "model_config": unwrap(self.generator).config, "started_from": self.started_from}
+            "recipe": self.recipe, "model_config": unwrap(self.generator).config, "started_from": self.started_from, "data_sha256": self.data_sha256}
 
 @patch
 def save_checkpoint(self: Trainer, path, keep_every: int = 0):
@@ -261,19 +263,30 @@ def _read_warmstart(path) -> dict:
     if not Path(path).is_file(): raise FileNotFoundError(f"{path}: warm-start checkpoint not found (run `ear-vae warmstart` first: `dvc repro warmstart`)")
     return load_checkpoint(path)
 
+def data_digest(data_dir) -> str:
+    "SHA-256 of a prepared folder's manifest and of every train and valid recording it lists (about 1 s per GB): what a run trained on."
+    digest, data_dir = hashlib.sha256(), Path(data_dir)
+    digest.update((data_dir / "manifest.csv").read_bytes())
+    for row in read_manifest(data_dir):
+        if row["split"] in ("train", "valid"): digest.update((data_dir / row["path"]).read_bytes())
+    return digest.hexdigest()
+
 def _start_record(path, state: dict) -> dict:
     "What a run started from: the warm start's (or fine-tune start's) path, step and generator digest."
     return {"path": str(path), "step": state["step"], "generator_sha256": weights_digest(state["generator"])}
 
 @patch
 def resume(self: Trainer, path, warmstart=None) -> bool:
-    "Continue from the checkpoint at `path` when it has the same training math and recipe (and started from the warm start `warmstart`, when given); False (and why) when not."
+    """Continue from the checkpoint at `path` when it has the same training math, recipe, model config and training data (`data_sha256`,
+    when both know it), and started from the warm start `warmstart`, when given; False (and why) when not."""
     path = Path(path)
     if not path.exists(): return False
     state = load_checkpoint(path)  # data only (a crafted pickle is refused), on the CPU: load_state_dict moves it, the RNG state stays there
     recipe = state.get("recipe", state.get("variant"))  # checkpoints written before the recipe had one name said "variant"
     differing = _differing_keys(training_math(state.get("params", {"train": {}})), training_math(self.params.to_dict()))
-    why = f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})" if differing else None
+    why = (f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})" if differing else
+           "another model config (the preset's architecture changed)" if state.get("model_config", unwrap(self.generator).config) != unwrap(self.generator).config else
+           "other training data (data_sha256 differs: prepared again?)" if None not in (state.get("data_sha256"), self.data_sha256) and state["data_sha256"] != self.data_sha256 else None)
     if why is None and warmstart is not None: why = self._other_start(path, state, warmstart)
     if why:
         if self.rank == 0: _logger.info(f"{path}: written with {why}; starting afresh")
@@ -527,6 +540,7 @@ def train(params: Params, recipe: str | None, data_dir, out_dir, log_dir=None, p
     t, out_dir = params.train, Path(out_dir)
     last = t.steps if recipe else t.warmstart_steps
     trainer = Trainer(params, recipe)
+    trainer.data_sha256 = data_digest(data_dir)
     resumed = trainer.resume(out_dir / "checkpoint.pt", warmstart)
     warm_started = not resumed and warmstart is not None
     if warm_started: trainer.start_from_warmstart(warmstart)

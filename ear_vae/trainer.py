@@ -268,7 +268,7 @@ def data_digest(data_dir) -> str:
     digest, data_dir = hashlib.sha256(), Path(data_dir)
     digest.update((data_dir / "manifest.csv").read_bytes())
     for row in read_manifest(data_dir):
-        if row["split"] in ("train", "valid"): digest.update((data_dir / row["path"]).read_bytes())
+        if row["split"] in ("train", "valid"): digest.update(Path(row["path"]).read_bytes())   # read_manifest: under data_dir
     return digest.hexdigest()
 
 def _start_record(path, state: dict) -> dict:

@@ -112,7 +112,7 @@ def resample(audio: np.ndarray, rate: int, target: int = TARGET_RATE) -> np.ndar
 RECORDING_DC_BLOCK_SECONDS = 0.1
 
 def remove_offset(audio: np.ndarray, seconds: float = RECORDING_DC_BLOCK_SECONDS, rate: int = TARGET_RATE) -> np.ndarray:
-    "[T, C] audio minus its slowly wandering offset: `ear_vae.dsp.remove_dc` over `seconds` (zero phase; -3 dB near 5 Hz for 0.1 s)."
+    "[T, C] audio minus its slowly wandering offset: `ear_vae.dsp.remove_dc` over `seconds` (zero phase; -3 dB at 5.7 Hz for 0.1 s)."
     return remove_dc(torch.from_numpy(np.ascontiguousarray(audio.T)), max(1, round(seconds * rate))).numpy().T
 
 # %% ../nbs/06_data.ipynb #9e323189

@@ -15,10 +15,14 @@ def local_mean(x: torch.Tensor, width: int, lag: int = 0) -> torch.Tensor:
     """The mean of `x` [..., T] at every sample t over samples [t - width // 2 + lag, t - width // 2 + lag + width) (at the ends,
     over the samples there): centred for an odd `width`, half a sample early for an even one (lag 1: half a sample late). Float64 sums, x's dtype."""
     c = F.pad(x.double().cumsum(-1), (1, 0))   # c[i] = sum of x[..., :i]
-    t, n = torch.arange(x.shape[-1], device=x.device), x.shape[-1]
-    lo = (t - width // 2 + lag).clamp(0, n)
-    hi = (t - width // 2 + lag + width).clamp(0, n)
-    return ((c[..., hi] - c[..., lo]) / (hi - lo)).to(x.dtype)
+    n, start = x.shape[-1], lag - width // 2    # sample t averages [t + start, t + start + width) within [0, n)
+    a = min(max(0, -start), n); b = max(a, min(n, n - start - width))   # [a, b): whole windows, as slices (no index tensors)
+    out = torch.empty_like(c[..., 1:])
+    out[..., a:b] = (c[..., a + start + width:b + start + width] - c[..., a + start:b + start]) / width
+    for t in (torch.arange(0, a, device=x.device), torch.arange(b, n, device=x.device)):   # the ends: shortened windows
+        lo, hi = (t + start).clamp(0, n), (t + start + width).clamp(0, n)
+        out[..., t] = (c[..., hi] - c[..., lo]) / (hi - lo)
+    return out.to(x.dtype)
 
 def remove_dc(x: torch.Tensor, width: int) -> torch.Tensor:
     "`x` minus its local mean taken twice over `width` samples (an even width's half-sample offsets cancel): zero phase, a constant removed everywhere."
@@ -27,5 +31,5 @@ def remove_dc(x: torch.Tensor, width: int) -> torch.Tensor:
 def dc_block_response(frequency, width: int, sample_rate: int = 44100):
     "Gain of `remove_dc` for a sine of `frequency` Hz away from the ends: 1 - D_W(f)^2, D_W the W-sample mean's (Dirichlet) response."
     f = np.asarray(frequency, dtype=np.float64)
-    d = np.sin(np.pi * f * width / sample_rate) / (width * np.sin(np.pi * f / sample_rate))
+    d = np.sinc(f * width / sample_rate) / np.sinc(f / sample_rate)   # = sin(pi f W / fs) / (W sin(pi f / fs)); 1 at 0 Hz
     return 1 - d ** 2

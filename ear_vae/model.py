@@ -370,8 +370,8 @@ def validate_config(config: dict) -> dict:
     if len(enc["strides"]) != len(enc["c_mults"]): raise ValueError("model config: encoder.config.strides and c_mults differ in length")
     if list(enc["strides"]) != list(dec["strides"]): raise ValueError("model config: encoder and decoder strides differ")
     block = dec.get("dc_block_samples", 0)
-    if isinstance(block, bool) or not isinstance(block, int) or block < 0:
-        raise ValueError(f"model config: decoder.config.dc_block_samples must be a whole number of samples >= 0, got {block!r}")
+    if isinstance(block, bool) or not isinstance(block, int) or block < 0 or block == 1:
+        raise ValueError(f"model config: decoder.config.dc_block_samples must be 0 (off) or a whole number of samples >= 2, got {block!r}")
     if any(s % 2 for s in enc["strides"]): raise ValueError(f"model config: encoder.config.strides must be even, got {enc['strides']}")
     ratio = math.prod(enc["strides"])
     if config.get("downsampling_ratio", ratio) != ratio:

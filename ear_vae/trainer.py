@@ -317,6 +317,10 @@ def start_from_warmstart(self: Trainer, path):
         raise ValueError(f"{path}: not a warm start (a run of recipe {state.get('recipe', state.get('variant'))!r})")
     differing = [k for k in _differing_keys(training_math(state["params"]), training_math(self.params.to_dict())) if k != "seed"]
     if differing: raise ValueError(f"{path}: the warm start was trained with other params ({', '.join(differing[:5])}); run it again")
+    if state.get("model_config", unwrap(self.generator).config) != unwrap(self.generator).config:
+        raise ValueError(f"{path}: the warm start was trained with another model config (the preset's architecture changed); run it again")
+    if None not in (state.get("data_sha256"), self.data_sha256) and state["data_sha256"] != self.data_sha256:
+        raise ValueError(f"{path}: the warm start was trained on other data (data_sha256 differs: prepared again?); run it again")
     if state["step"] != self.params.train.warmstart_steps:
         raise ValueError(f"{path}: the warm start stopped at step {state['step']}, not at train.warmstart_steps = {self.params.train.warmstart_steps}; finish it first")
     self._load_state(state)

@@ -6,9 +6,9 @@
 __all__ = ['PAPER_CONFIG', 'V2_CONFIG', 'PRESETS', 'DEVICES', 'COMPILATION_COST', 'weight_norm', 'WNConv1d', 'WNConvTranspose1d',
            'snake_beta', 'SnakeBeta', 'set_fused_activation', 'ResidualUnit', 'EncoderBlock', 'DecoderBlock',
            'OobleckEncoder', 'OobleckDecoder', 'LayerNorm', 'RotaryEmbedding', 'rotate_half', 'apply_rotary',
-           'Attention', 'GLU', 'FeedForward', 'TransformerBlock', 'LatentTransformer', 'vae_sample', 'validate_config',
-           'EarVAE', 'receptive_field', 'architecture_table', 'folded_weight_norm', 'bias_parameters',
-           'signal_preserving_init', 'bf16_weights', 'choose_device', 'compile_pays_after_seconds',
+           'Attention', 'GLU', 'FeedForward', 'TransformerBlock', 'LatentTransformer', 'vae_sample', 'LatentRange',
+           'validate_config', 'EarVAE', 'receptive_field', 'architecture_table', 'folded_weight_norm',
+           'bias_parameters', 'signal_preserving_init', 'bf16_weights', 'choose_device', 'compile_pays_after_seconds',
            'compiled_generator', 'inference_model']
 
 # %% ../nbs/04_model.ipynb #8a9d7f8d
@@ -312,6 +312,38 @@ def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> 
     kl = (mean * mean + var - torch.log(var) - 1).sum(1).mean()
     return z, kl
 
+# %% ../nbs/04_model.ipynb #e6528ee3
+class LatentRange(nn.Module):
+    "The range of the posterior mean seen in training, per latent channel (`low`, `high`), and a soft bound to `margin` times it outside training."
+    def __init__(self, channels: int, margin: float = 1.5, momentum: float = 0.01):
+        super().__init__()
+        self.margin, self.momentum = float(margin), float(momentum)
+        self.register_buffer("low", torch.full((channels,), math.inf))   # the empty range (low > high): nothing seen yet, the identity
+        self.register_buffer("high", torch.full((channels,), -math.inf))
+
+    @torch.no_grad()
+    def observe(self, mean: torch.Tensor):
+        "Move `low` and `high` towards the smallest and largest value of each channel of `mean` [B, C, T] (the first batch is copied)."
+        low, high = mean.detach().float().transpose(0, 1).flatten(1).aminmax(dim=1)
+        seen = self.low <= self.high
+        self.low.copy_(torch.where(seen, self.low.lerp(low, self.momentum), low))
+        self.high.copy_(torch.where(seen, self.high.lerp(high, self.momentum), high))
+
+    def bound(self, mean: torch.Tensor) -> torch.Tensor:
+        "`mean` [B, C, T] mapped softly into `margin` times the range about its centre: c + r tanh((mean - c) / r); unchanged where no range is known."
+        seen = (self.low <= self.high)[:, None]   # finite centre and radius on both branches: no NaN, not even in a gradient
+        centre = torch.where(seen, (self.low + self.high)[:, None] / 2, 0.0)
+        radius = torch.where(seen, self.margin * (self.high - self.low)[:, None] / 2, 1.0).clamp_min(1e-6)
+        x = mean.float()
+        return torch.where(seen, centre + radius * torch.tanh((x - centre) / radius), x).to(mean.dtype)
+
+    def forward(self, mean: torch.Tensor) -> torch.Tensor:
+        if not self.training: return self.bound(mean)
+        if torch.is_grad_enabled(): self.observe(mean)   # the batches the model learns from, not a discriminator step's reconstruction
+        return mean
+
+    def extra_repr(self) -> str: return f"{self.low.numel()}, margin={self.margin:g}, momentum={self.momentum:g}"
+
 # %% ../nbs/04_model.ipynb #77ef58fd
 PAPER_CONFIG = {
     "transformer": {"depth": 2, "config": {"rotary_pos_emb": True, "dim_heads": 32}},
@@ -336,6 +368,11 @@ def _with_strides(config: dict, strides: list) -> dict:
     config["downsampling_ratio"] = math.prod(strides)
     return config
 
+def _with_latent_bound(config: dict, margin: float) -> dict:
+    config = copy.deepcopy(config)   # ours, never the authors': see "A latent kept in the range training saw"
+    config["latent_bound"] = margin
+    return config
+
 def _without_dc(config: dict, samples: int) -> dict:
     config = copy.deepcopy(config)   # ours, never the authors': see "No DC from the encoder" and "A DC path at the output"
     config["encoder"]["config"]["dc_free_snake"] = True
@@ -346,7 +383,7 @@ PRESETS = {
     "paper": PAPER_CONFIG,                  # the authors' ear_vae_44k: 147.8 M parameters
     "v2": V2_CONFIG,                        # the authors' second configuration: strides 2, 2, 4, 6, 10 (960x), no transformer
     "small": _with_channels(PAPER_CONFIG, 32),  # same shape, 9.7 M parameters: longer CPU runs, quick GPU runs
-    "demo": _without_dc(_with_strides(_with_channels(PAPER_CONFIG, 8), [2, 4, 4, 2, 2]), 4410),  # 128x (64-d latent at 345 Hz: 4:1), 0.6 M parameters, no DC: learns on a 2-core CPU
+    "demo": _with_latent_bound(_without_dc(_with_strides(_with_channels(PAPER_CONFIG, 8), [2, 4, 4, 2, 2]), 4410), 1.5),  # 128x (64-d latent at 345 Hz: 4:1), 0.6 M parameters, no DC, latent bounded: learns on a 2-core CPU
     "demo1024": _with_channels(PAPER_CONFIG, 8),   # the paper's shape (1024x, 32:1) at the demo's width, 0.8 M parameters: the demo until issue 32
 }
 
@@ -372,6 +409,9 @@ def validate_config(config: dict) -> dict:
     block = dec.get("dc_block_samples", 0)
     if isinstance(block, bool) or not isinstance(block, int) or block < 0 or block == 1:
         raise ValueError(f"model config: decoder.config.dc_block_samples must be 0 (off) or a whole number of samples >= 2, got {block!r}")
+    bound = config.get("latent_bound", 0)
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (bound == 0 or bound >= 1):
+        raise ValueError(f"model config: latent_bound must be 0 (off) or a margin >= 1 around the latent range seen in training, got {bound!r}")
     if any(s % 2 for s in enc["strides"]): raise ValueError(f"model config: encoder.config.strides must be even, got {enc['strides']}")
     ratio = math.prod(enc["strides"])
     if config.get("downsampling_ratio", ratio) != ratio:
@@ -392,6 +432,8 @@ class EarVAE(nn.Module):
             self.transformers = None
         self.encoder = OobleckEncoder(**self.config["encoder"]["config"])
         self.decoder = OobleckDecoder(**self.config["decoder"]["config"])
+        bound = self.config.get("latent_bound", 0)   # ours, absent from the authors' configs: see "A latent kept in the range training saw"
+        self.latent_range = LatentRange(self.latent_dim, margin=bound) if bound else None
         self.downsampling_ratio = math.prod(self.config["encoder"]["config"]["strides"])
         self.io_channels = self.config.get("io_channels", 2)
 
@@ -411,9 +453,10 @@ class EarVAE(nn.Module):
             raise ValueError(f"length {x.shape[-1]} is not a multiple of the downsampling ratio {self.downsampling_ratio}; use reconstruct() for any length")
 
     def encode_distribution(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Mean and (pre-softplus) scale of the posterior, each [B, latent_dim, T / ratio]."
+        "Mean and (pre-softplus) scale of the posterior, each [B, latent_dim, T / ratio] (the mean bounded outside training by a `latent_bound`)."
         self._check_input(x)
-        return self.encoder(x).chunk(2, dim=1)
+        mean, scale = self.encoder(x).chunk(2, dim=1)
+        return (mean if self.latent_range is None else self.latent_range(mean)), scale
 
     def encode(self, x: torch.Tensor, sample: bool = True) -> torch.Tensor:
         "Latent z [B, latent_dim, T / ratio]: a posterior sample, or its mean with `sample=False`."

@@ -122,7 +122,7 @@ class Data(Section):
 class Model(Section):
     "The generator's architecture and its from-scratch start."
     _prefix = "model."
-    preset: str = key("demo", "demo (0.6 M params, 128x, DC-free encoder + a DC path in the decoder: the CPU demo) | demo1024 (0.8 M, the paper's 1024x) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 960x config)", one_of(PRESETS))
+    preset: str = key("demo", "demo (0.6 M params, 128x, DC-free encoder, a DC path in the decoder, a latent bounded to the range training saw: the CPU demo) | demo1024 (0.8 M, the paper's 1024x) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 960x config)", one_of(PRESETS))
     init: str = key("signal_preserving", "from-scratch start (nbs/04_model.ipynb): signal_preserving | pytorch (default init)",
                     Rule(lambda v: v in ("signal_preserving", "pytorch"), "signal_preserving or pytorch"))
     train_biases: bool = key(False, "false: biases stay as initialised (0 with signal_preserving: silence in -> silence out)")

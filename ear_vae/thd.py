@@ -140,7 +140,8 @@ def blow_ups(sweep: pd.DataFrame, max_peak_dbfs: float = BLOW_UP_PEAK_DBFS, max_
 # %% ../nbs/08b_thd.ipynb #3ec9260c
 def sweep_table(checkpoint, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_DB, device: str = "auto") -> pd.DataFrame:
     """`sine_sweep` of the model at `checkpoint` (a path, `official` or `hf:...`): peak and DC of its output for every stimulus;
-    for a decoder with a DC path (`dc_block_samples`, nbs/04_model.ipynb) also `dc_blocked`, the DC it made before that path."""
+    for a decoder with a DC path (`dc_block_samples`, nbs/04_model.ipynb) also `dc_blocked`, the DC it made before that path;
+    for a model with a `latent_bound` also `peak_unbounded`, the output's peak with the latent left unbounded."""
     from ear_vae.model import choose_device
     from ear_vae.checkpoints import load_model
     if checkpoint is None: raise ValueError("the sine sweep measures a model: give a checkpoint (--checkpoint), not a codec")
@@ -152,4 +153,8 @@ def sweep_table(checkpoint, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_
         model.decoder.dc_block_samples = 0   # the same weights without the path: what the path removed
         try: table["dc_blocked"] = sine_sweep(process, frequencies, levels_db).dc.to_numpy()
         finally: model.decoder.dc_block_samples = block
+    if model.latent_range is not None:
+        bound, model.latent_range = model.latent_range, None   # the same weights, the latent as the encoder gave it
+        try: table["peak_unbounded"] = sine_sweep(process, frequencies, levels_db).peak_dbfs.to_numpy()
+        finally: model.latent_range = bound
     return table

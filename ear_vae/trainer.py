@@ -165,6 +165,7 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     adversarial, update_disc = role != "generator", role == "discriminator"
     if update_disc:  # this update's lr: the schedule at the training step (its warm-up does not start again at its first update)
         for group in self.opt_d.param_groups: group["lr"] = group["initial_lr"] * inverse_lr(step, t.lr_warmup, t.lr_inv_gamma, t.lr_power)
+    buffers = [b.clone() for b in unwrap(self.generator).buffers()]   # what a generator step observes (the latent range), restored if it is skipped
     terms = self.discriminator_terms(x) if update_disc else self.generator_terms(x, adversarial, warm=step < t.warmstart_steps)
     model, opt, sched = (self.discriminator, self.opt_d, self.sched_d) if update_disc else (self.generator, self.opt_g, self.sched_g)
     loss = sum(terms.values())
@@ -176,11 +177,14 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     self.step += 1
     if not self._all_finite(values):  # the step's one host sync
         self._skip(step, values, terms); opt.zero_grad(set_to_none=True)
+        for live, kept in zip(unwrap(self.generator).buffers(), buffers): live.copy_(kept)
         return {}
     self.nonfinite_run = 0
     opt.step()
     if not update_disc: sched.step()  # the discriminator's lr is set from the step above
-    if not update_disc and self.ema: self.ema.update_parameters(unwrap(self.generator))
+    if not update_disc and self.ema:
+        self.ema.update_parameters(unwrap(self.generator))
+        for kept, live in zip(self.ema.module.buffers(), unwrap(self.generator).buffers()): kept.copy_(live)   # buffers (the latent range) are observed, not averaged
     return values
 
 @patch

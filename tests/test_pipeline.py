@@ -77,7 +77,7 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     assert len({tuple(m) for m in mel}) == len(mel)
     for codec in CODECS:
         assert (repo / "eval" / "codecs" / codec / "per_file.csv").is_file(), codec
-    for out in ("reports/ablation.ipynb", "reports/ablation.md", "reports/figures/metrics.png", "reports/figures/validation.png",
+    for out in ("reports/ablation.ipynb", "reports/ablation.md", "reports/sweep.csv", "reports/figures/metrics.png", "reports/figures/validation.png",
                 *(f"reports/figures/spectrograms/{v}.png" for v in VARIANTS)):
         assert (repo / out).is_file(), out
     table = pd.read_csv(repo / "reports" / "ablation.csv")

@@ -410,8 +410,8 @@ def validate_config(config: dict) -> dict:
     if isinstance(block, bool) or not isinstance(block, int) or block < 0 or block == 1:
         raise ValueError(f"model config: decoder.config.dc_block_samples must be 0 (off) or a whole number of samples >= 2, got {block!r}")
     bound = config.get("latent_bound", 0)
-    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (bound == 0 or bound >= 1):
-        raise ValueError(f"model config: latent_bound must be 0 (off) or a margin >= 1 around the latent range seen in training, got {bound!r}")
+    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (bound == 0 or 1 <= bound < math.inf):
+        raise ValueError(f"model config: latent_bound must be 0 (off) or a finite margin >= 1 around the latent range seen in training, got {bound!r}")
     if any(s % 2 for s in enc["strides"]): raise ValueError(f"model config: encoder.config.strides must be even, got {enc['strides']}")
     ratio = math.prod(enc["strides"])
     if config.get("downsampling_ratio", ratio) != ratio:

@@ -184,7 +184,7 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     if not update_disc: sched.step()  # the discriminator's lr is set from the step above
     if not update_disc and self.ema:
         self.ema.update_parameters(unwrap(self.generator))
-        for kept, live in zip(self.ema.module.buffers(), unwrap(self.generator).buffers()): kept.copy_(live)   # buffers (the latent range) are observed, not averaged
+        for kept, live in zip(self.ema.module.buffers(), unwrap(self.generator).buffers()): kept.copy_(live)   # buffers (the latent range) are copied, not averaged: measured on the live encoder
     return values
 
 @patch

@@ -17,3 +17,5 @@ def test_no_model_of_the_pipeline_blows_up():
     assert models == {(v, s) for v in params["variants"] for s in params["seeds"]}, sorted(models)   # every model of the ladder, no other
     assert (sweep.level_dbfs.max(), sweep.frequency_hz.min(), sweep.frequency_hz.max()) == (-6.0, 20.0, 16000.0)
     assert blow_ups(sweep).empty, blow_ups(sweep)[["system", "seed", "frequency_hz", "level_dbfs", "peak_dbfs", "dc"]].to_string()
+    # the demo's two measures keep their causes on record: the DC made before the decoder's DC path, the peak with the latent unbounded
+    assert {"dc_blocked", "peak_unbounded"} <= set(sweep.columns) and sweep[["dc_blocked", "peak_unbounded"]].notna().all().all()

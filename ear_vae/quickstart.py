@@ -22,7 +22,7 @@ _logger = logging.getLogger(__name__)
 # %% ../nbs/08d_quickstart.ipynb #15a25de0
 QUICKSTART_SETS = ("train.steps=600", "train.warmstart_steps=500")
 # the one statement of how long it takes (the README, the Makefile and the help refer here): a newcomer's fresh clone
-QUICKSTART_MEASURED = "8.5 min on 2 cores at load ~2: fetch and prepare 1.3 min, 600 steps 6.9 min (2026-12-04)"
+QUICKSTART_MEASURED = "5.0 min on 2 otherwise idle cores: fetch and prepare 1.1 min, 600 steps 3.7 min (2026-12-05, the 128x demo)"
 
 def quickstart_params(params: Params, sets=()) -> Params:
     "`params` with the quickstart's schedule, then `sets`; a run no longer than its warm start keeps its last sixth for the recipe."

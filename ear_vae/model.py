@@ -314,7 +314,7 @@ def vae_sample(mean: torch.Tensor, scale: torch.Tensor, sample: bool = True) -> 
 
 # %% ../nbs/04_model.ipynb #e6528ee3
 class LatentRange(nn.Module):
-    "The range of the posterior mean seen in training, per latent channel (`low`, `high`), and a soft bound to `margin` times it outside training."
+    "The range of the posterior mean seen in training, per latent channel (`low`, `high`); outside training, a frame that leaves it is pulled back as a whole, softly, to at most `margin` times it."
     def __init__(self, channels: int, margin: float = 1.5, momentum: float = 0.01):
         super().__init__()
         self.margin, self.momentum = float(margin), float(momentum)
@@ -329,13 +329,22 @@ class LatentRange(nn.Module):
         self.low.copy_(torch.where(seen, self.low.lerp(low, self.momentum), low))
         self.high.copy_(torch.where(seen, self.high.lerp(high, self.momentum), high))
 
-    def bound(self, mean: torch.Tensor) -> torch.Tensor:
-        "`mean` [B, C, T] mapped softly into `margin` times the range about its centre: c + r tanh((mean - c) / r); unchanged where no range is known."
-        seen = (self.low <= self.high)[:, None]   # finite centre and radius on both branches: no NaN, not even in a gradient
+    def frame_deviation(self, mean: torch.Tensor) -> torch.Tensor:
+        "Each frame's [B, 1, T] largest |mean - c| / a over the channels, c the range's centre and a its half-width: 1 at the range's edge; 0 where no range is known."
+        seen = (self.low <= self.high)[:, None]   # finite centre and half-width on both branches: no NaN, not even in a gradient
         centre = torch.where(seen, (self.low + self.high)[:, None] / 2, 0.0)
-        radius = torch.where(seen, self.margin * (self.high - self.low)[:, None] / 2, 1.0).clamp_min(1e-6)
-        x = mean.float()
-        return torch.where(seen, centre + radius * torch.tanh((x - centre) / radius), x).to(mean.dtype)
+        half = torch.where(seen, (self.high - self.low)[:, None] / 2, 1.0).clamp_min(1e-6)
+        return torch.where(seen, (mean.float() - centre) / half, 0.0).abs().amax(dim=-2, keepdim=True)
+
+    def bound(self, mean: torch.Tensor) -> torch.Tensor:
+        """`mean` [B, C, T] with every frame whose deviation d passes 1 scaled about the centre, all channels by one factor
+        g(d) / d, g(d) = 1 + (k - 1) tanh((d - 1) / (k - 1)) < k: its direction kept; the identity for d <= 1."""
+        d, x = self.frame_deviation(mean), mean.float()
+        room = self.margin - 1.0
+        g = d.clamp_max(1.0) if room == 0 else 1 + room * torch.tanh((d - 1).clamp_min(0) / room)
+        seen = (self.low <= self.high)[:, None]
+        centre = torch.where(seen, (self.low + self.high)[:, None] / 2, 0.0)
+        return torch.where((d <= 1) | ~seen, x, centre + (x - centre) * g / d.clamp_min(1.0)).to(mean.dtype)
 
     def forward(self, mean: torch.Tensor) -> torch.Tensor:
         if not self.training: return self.bound(mean)

@@ -317,6 +317,7 @@ class LatentRange(nn.Module):
     "The range of the posterior mean seen in training, per latent channel (`low`, `high`); outside training, a frame that leaves it is pulled back as a whole, softly, to at most `margin` times it."
     def __init__(self, channels: int, margin: float = 1.5, momentum: float = 0.01):
         super().__init__()
+        if not (1 <= margin < math.inf): raise ValueError(f"LatentRange: margin must be a finite number >= 1, got {margin!r}")
         self.margin, self.momentum = float(margin), float(momentum)
         self.register_buffer("low", torch.full((channels,), math.inf))   # the empty range (low > high): nothing seen yet, the identity
         self.register_buffer("high", torch.full((channels,), -math.inf))
@@ -330,21 +331,27 @@ class LatentRange(nn.Module):
         self.high.copy_(torch.where(seen, self.high.lerp(high, self.momentum), high))
 
     def frame_deviation(self, mean: torch.Tensor) -> torch.Tensor:
-        "Each frame's [B, 1, T] largest |mean - c| / a over the channels, c the range's centre and a its half-width: 1 at the range's edge; 0 where no range is known."
+        """Each frame's [B, 1, T] largest |mean - c| / a over the channels, c the range's centre and a its half-width (at
+        least a tenth of the median half-width, so that a collapsed channel cannot rule a frame): 1 at the range's edge;
+        0 where no range is known."""
         seen = (self.low <= self.high)[:, None]   # finite centre and half-width on both branches: no NaN, not even in a gradient
         centre = torch.where(seen, (self.low + self.high)[:, None] / 2, 0.0)
-        half = torch.where(seen, (self.high - self.low)[:, None] / 2, 1.0).clamp_min(1e-6)
-        return torch.where(seen, (mean.float() - centre) / half, 0.0).abs().amax(dim=-2, keepdim=True)
+        half = torch.where(seen, (self.high - self.low)[:, None] / 2, 1.0)
+        floor = torch.where(seen, half, math.nan).nanmedian().nan_to_num(0.0).mul(0.1).clamp_min(1e-6)   # no sync, no data-dependent shape
+        half = torch.maximum(half, floor)
+        x = mean.to(torch.promote_types(mean.dtype, torch.float32))
+        return torch.where(seen, (x - centre) / half, 0.0).abs().amax(dim=-2, keepdim=True)
 
     def bound(self, mean: torch.Tensor) -> torch.Tensor:
         """`mean` [B, C, T] with every frame whose deviation d passes 1 scaled about the centre, all channels by one factor
-        g(d) / d, g(d) = 1 + (k - 1) tanh((d - 1) / (k - 1)) < k: its direction kept; the identity for d <= 1."""
-        d, x = self.frame_deviation(mean), mean.float()
+        g(d) / d, g(d) = 1 + (k - 1) tanh((d - 1) / (k - 1)) < k: its direction kept; the identity for d <= 1, bit for bit."""
+        d, x = self.frame_deviation(mean), mean.to(torch.promote_types(mean.dtype, torch.float32))
         room = self.margin - 1.0
         g = d.clamp_max(1.0) if room == 0 else 1 + room * torch.tanh((d - 1).clamp_min(0) / room)
         seen = (self.low <= self.high)[:, None]
         centre = torch.where(seen, (self.low + self.high)[:, None] / 2, 0.0)
-        return torch.where((d <= 1) | ~seen, x, centre + (x - centre) * g / d.clamp_min(1.0)).to(mean.dtype)
+        scaled = (centre + (x - centre) * g / d.clamp_min(1.0)).to(mean.dtype)
+        return torch.where((d <= 1) | ~seen, mean, scaled)
 
     def forward(self, mean: torch.Tensor) -> torch.Tensor:
         if not self.training: return self.bound(mean)

@@ -16,7 +16,7 @@ def frame_bound(r, k, norm="max"):
         c = ((r.low + r.high) / 2)[:, None]; a = ((r.high - r.low) / 2)[:, None]
         u = (mean - c) / a
         d = u.abs().amax(dim=1, keepdim=True) if norm == "max" else u.pow(2).mean(dim=1, keepdim=True).sqrt()
-        d1 = d if norm == "max" else d / REF
+        d1 = d if norm == "max" else d / REF   # rms: not used in the logs
         g = torch.where(d1 <= 1, d1, 1 + (k - 1) * torch.tanh((d1 - 1) / (k - 1)))
         return c + a * u * (g / d1.clamp_min(1e-9))
     return f
@@ -27,7 +27,7 @@ music = "--music" in sys.argv
 for ck in [a for a in sys.argv[2:] if not a.startswith("--")]:
     m = load_model(ck, "cpu"); r = m.latent_range
     for name in shapes:
-        kind, k = name[:-3] if False else name.rstrip("0123456789."), float(name.lstrip("abcdefghijklmnopqrstuvwxyz") or 0)
+        kind = name.rstrip("0123456789."); k = float(name[len(kind):] or 0)
         r.bound = {"tanh": lambda: tanh_bound(r, k), "fmax": lambda: frame_bound(r, k, "max"), "none": lambda: (lambda x: x)}[kind]()
         t = time.time(); proc = reconstruction_process(m, "cpu")
         thd = system_thd(proc, frequencies=(997.0,))

@@ -19,3 +19,14 @@ def test_no_model_of_the_pipeline_blows_up():
     assert blow_ups(sweep).empty, blow_ups(sweep)[["system", "seed", "frequency_hz", "level_dbfs", "peak_dbfs", "dc"]].to_string()
     # the demo's two measures keep their causes on record: the DC made before the decoder's DC path, the peak with the latent unbounded
     assert {"dc_blocked", "peak_unbounded"} <= set(sweep.columns) and sweep[["dc_blocked", "peak_unbounded"]].notna().all().all()
+
+
+def test_every_variant_meets_the_thd_bar_at_997_hz():
+    "Issue 32: THD+N of a 997 Hz sine at -6 dBFS is at most -10 dB for every variant (its mean over the committed seeds)."
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    means = {}
+    for variant in params["variants"]:
+        rows = [pd.read_csv(REPO / "eval" / "thd" / variant / f"seed{seed}.csv") for seed in params["seeds"]]   # every seed's table, in git
+        at_997 = [float(t.loc[(t.frequency_hz.round() == 997) & (t.level_dbfs == -6.0), "thd_n_db"].squeeze()) for t in rows]
+        means[variant] = sum(at_997) / len(at_997)
+    assert max(means.values()) <= -10.0, means

@@ -108,7 +108,9 @@ class ClipScorer:
         self.rows, self.yardsticks, self.futures = [], [], []
 
     def _score(self, estimate, reference) -> Future:
-        if self.pool: return self.pool.submit(evaluate_pair, estimate, reference)
+        # NumPy arrays, not tensors: pickling a tensor for a worker moves its storage into shared memory in place, in the
+        # queue's feeder thread, while this thread may be reading the same clip (a read of freed memory: a NaN row in CI)
+        if self.pool: return self.pool.submit(evaluate_pair, estimate.detach().cpu().numpy(), reference.detach().cpu().numpy())
         done = Future()
         try: done.set_result(evaluate_pair(estimate, reference))
         except Exception as e: done.set_exception(e)

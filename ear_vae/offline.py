@@ -110,7 +110,7 @@ class ClipScorer:
     def _score(self, estimate, reference) -> Future:
         # NumPy arrays, not tensors: pickling a tensor for a worker moves its storage into shared memory in place, in the
         # queue's feeder thread, while this thread may be reading the same clip (a read of freed memory: a NaN row in CI)
-        if self.pool: return self.pool.submit(evaluate_pair, estimate.detach().cpu().numpy(), reference.detach().cpu().numpy())
+        if self.pool: return self.pool.submit(evaluate_pair, *(x.detach().float().cpu().numpy() for x in (estimate, reference)))
         done = Future()
         try: done.set_result(evaluate_pair(estimate, reference))
         except Exception as e: done.set_exception(e)

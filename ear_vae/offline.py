@@ -98,12 +98,22 @@ def _log(message: str): _logger.info(f"[{time.strftime('%H:%M:%S')}] {message}")
 def _sync(device):
     if torch.device(device).type == "cuda": torch.cuda.synchronize()
 
+def _scorer_worker_start(parent: int):
+    """A scoring worker's start: one thread, and a watch on `parent` (the training process). A worker outlives a killed
+    parent otherwise (it holds its own end of the work queue open), keeping the node script's log pipe open: the script hung."""
+    import threading
+    torch.set_num_threads(1)
+    def watch():
+        while os.getppid() == parent: time.sleep(0.5)
+        os._exit(1)   # the parent is gone: nothing will ever read this worker's results
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
 class ClipScorer:
     "Every arm's reconstructions of the test and validation clips, scored with the paper's metrics by `workers` one-thread processes while training goes on (0: here, at once)."
     def __init__(self, test: dict, valid: dict, evaluate_params: Evaluate, workers: int):
         self.clips = {**{f"test/{k}": v for k, v in test.items()}, **{f"valid/{k}": v for k, v in valid.items()}}
         self.chunking = (evaluate_params.chunk_seconds, evaluate_params.overlap_seconds)
-        self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=torch.set_num_threads, initargs=(1,))
+        self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_scorer_worker_start, initargs=(os.getpid(),))
                      if workers else None)
         self.rows, self.yardsticks, self.futures = [], [], []
 

@@ -33,5 +33,11 @@ fi
 export PYTHONPATH="$REPO:$SITE${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1 MPLBACKEND=Agg
 # then every ear_vae module imported: anything still missing stops the run here, in one line
 "$PY" -m ear_vae.preflight --import-all 2> >(tee -a "$LOG" >&2) | tee -a "$LOG"
+RC=0
 # shellcheck disable=SC2086
-"$PY" -m ear_vae.offline run --bundle "$BUNDLE" --out "$OUT" --budget "$BUDGET" --started "$STARTED" ${EAR_VAE_OFFLINE_ARGS:-} 2>&1 | tee -a "$LOG"
+"$PY" -m ear_vae.offline run --bundle "$BUNDLE" --out "$OUT" --budget "$BUDGET" --started "$STARTED" ${EAR_VAE_OFFLINE_ARGS:-} 2>&1 | tee -a "$LOG" || RC=$?
+# a run killed by a signal writes no line of its own (the OOM killer sends 9): say so in the log that comes back
+if [ "$RC" -gt 128 ]; then
+  echo "error: the run was killed by signal $((RC - 128))$([ "$RC" -eq 137 ] && echo ' (SIGKILL: out of memory? the batch in the offline: section of params.yaml is sized for a GPU node)')" | tee -a "$LOG" >&2
+fi
+exit "$RC"

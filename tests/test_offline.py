@@ -110,3 +110,27 @@ def test_preflight_passes_with_the_real_wheel_list(tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0 and "error" not in done.stderr, done.stderr
     assert done.stdout.startswith("preflight: imported "), done.stdout
+
+
+KILLED_TRAINING = """
+import os, torch
+from ear_vae.offline import ClipScorer
+from ear_vae.params import Evaluate
+scorer = ClipScorer({"c": torch.zeros(2, 4410)}, {}, Evaluate(chunk_seconds=10.0, overlap_seconds=1.0), workers=2)
+print(*sorted({f.result() for f in [scorer.pool.submit(os.getpid) for _ in range(8)]}), flush=True)   # the workers are up
+os.kill(os.getpid(), 9)                                                                            # killed, as by the OOM killer
+"""
+
+
+def test_scoring_workers_leave_with_a_killed_training_process():
+    """A node run killed on 2026-12-05 (out of memory: the GPU batch on a 24 GB CPU machine) left its scoring workers
+    alive; they held the script's log pipe (`| tee`) open, and the script hung. Here the pipe is this test's stdout: it
+    must reach end-of-file soon after the kill, which it does only when every worker has gone too."""
+    try:
+        done = subprocess.run([sys.executable, "-c", KILLED_TRAINING], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as e:   # the workers outlived their parent: clean up, then fail
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        for pid in map(int, out.split()): os.kill(pid, 9)
+        raise AssertionError(f"scoring workers {out.split()} still held the output pipe 60 s after their parent was killed")
+    assert done.returncode == -9, done.stderr[-2000:]
+    assert len(done.stdout.split()) >= 1, done.stdout   # they had started

@@ -61,7 +61,7 @@ def _flac_copy(src, dst, subtype: str, start: int = 0, frames: int = -1) -> int:
 # %% ../nbs/10a_bundle.ipynb #0cb4988d
 VORBIS_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)   # soundfile's compression_level for Ogg Vorbis: 0.5 about 120 kbps of this music, 0.9 about 75
 
-VORBIS_BLOCK = 1 << 16   # frames per write: libsndfile 1.2.2's Vorbis encoder segfaults on one write of about 2 M frames or more (45 s of 44.1 kHz stereo passed, 47.5 s crashed)
+VORBIS_BLOCK = 1 << 16   # frames per write: one write of 2 M frames or more overflows an 8 MiB stack in libvorbis (an alloca of the whole block): a segfault
 
 def _vorbis_copy(src, dst, level: float) -> int:
     "`src` as Ogg Vorbis at `dst` (soundfile `compression_level`), written in blocks through a temporary file; the frames written."

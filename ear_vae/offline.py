@@ -115,12 +115,14 @@ class ClipScorer:
         self.chunking = (evaluate_params.chunk_seconds, evaluate_params.overlap_seconds)
         self.pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_scorer_worker_start, initargs=(os.getpid(),))
                      if workers else None)
+        self.references = {k: v.detach().float().cpu().numpy().copy() for k, v in self.clips.items()}   # the workers' own: never a tensor's storage
         self.rows, self.yardsticks, self.futures = [], [], []
 
     def _score(self, estimate, reference) -> Future:
         # NumPy arrays, not tensors: pickling a tensor for a worker moves its storage into shared memory in place, in the
-        # queue's feeder thread, while this thread may be reading the same clip (a read of freed memory: a NaN row in CI)
-        if self.pool: return self.pool.submit(evaluate_pair, *(x.detach().float().cpu().numpy() for x in (estimate, reference)))
+        # queue's feeder thread, while this thread may be reading the same clip (a read of freed memory: a NaN row in CI).
+        # The reference is a private copy (a view would dangle if its tensor were ever shared); the estimate is fresh, held by no one else.
+        if self.pool: return self.pool.submit(evaluate_pair, estimate.detach().float().cpu().numpy(), reference)
         done = Future()
         try: done.set_result(evaluate_pair(estimate, reference))
         except Exception as e: done.set_exception(e)
@@ -144,7 +146,7 @@ class ClipScorer:
 
     def _submit(self, arm: str, recipe: str, seed: int, step: int, fraction: float, clip: str, estimate):
         meta = {"arm": arm, "recipe": recipe, "seed": seed, "step": step, "fraction": fraction, "split": clip.split("/")[0], "clip": clip.split("/", 1)[1]}
-        self.futures.append((meta, self._score(estimate, self.clips[clip])))
+        self.futures.append((meta, self._score(estimate, self.references[clip] if self.pool else self.clips[clip])))
 
     def gather(self) -> float:
         "Wait for the submitted scores; a failed scoring becomes a row with its error, not a lost run. The seconds it took."

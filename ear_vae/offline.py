@@ -108,6 +108,7 @@ def _scorer_worker_start(parent: int):
         os._exit(1)   # the parent is gone: nothing will ever read this worker's results
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
+# %% ../nbs/11_offline.ipynb #7bf1229e
 class ClipScorer:
     "Every arm's reconstructions of the test and validation clips, scored with the paper's metrics by `workers` one-thread processes while training goes on (0: here, at once)."
     def __init__(self, test: dict, valid: dict, evaluate_params: Evaluate, workers: int):

@@ -226,6 +226,7 @@ class Offline(Section):
     score_workers: int = key(8, "CPU processes scoring the clips while training goes on (0: in the training process)",
                              Rule(lambda v: v >= 0, "an integer >= 0 (0: scored in the training process)"))
     probe_seconds: float = key(30.0, "at most this long timing steps before the budget is planned", POSITIVE)
+    levers_seconds: float = key(180.0, "on a GPU, seconds of the lever bench (paper preset) before the ablation (0: none)", NON_NEGATIVE)
     log_every: int = key(10, "steps between logged losses", POSITIVE_INT)
 
     def check(self):

@@ -14,8 +14,7 @@ import torch
 from ear_vae.data import prepare_corpus, read_manifest
 from ear_vae.evaluation import write_test_clips
 from ear_vae.checkpoints import load_model
-from ear_vae.bundle import MIB, make_bundle, verify_bundle
-from ear_vae.offline import OUT_LIMITS, check_out_folder
+from ear_vae.bundle import MIB, OUT_LIMITS, check_out_folder, make_bundle, verify_bundle
 from ear_vae.checkpoints import export_generator
 from ear_vae.testing import write_toy_corpus
 

@@ -6,13 +6,14 @@
 __all__ = ['BF16_PEAK_FLOPS', 'LEVER_MIN_SECONDS', 'COMPILATION_OFF', 'CUDA_FIRST', 'TRAINING_SIZES', 'TRAINING_LEVERS',
            'BENCHMARKS', 'median_seconds', 'bench_losses', 'bench_model', 'saved_activation_mib',
            'bench_activation_memory', 'trainer_params', 'bench_training_gpu', 'bench_gpu', 'bench_levers',
-           'bench_command', 'run_benchmarks']
+           'bench_command', 'combine_bench_files', 'run_benchmarks']
 
 # %% ../nbs/10_bench.ipynb #324c8e91
 import logging
 import copy
 import gc
 import itertools
+import json
 import math
 import platform
 import statistics
@@ -271,11 +272,28 @@ def _profile_top(fn, top: int = 10) -> list[dict]:
     return [{"op": e.key, "share": round(e.self_cpu_time_total / total, 4), "calls": e.count} for e in events[:top]]
 
 # %% ../nbs/10_bench.ipynb #c28e0d97
+def _single_levers(result: dict, levers: dict, x: torch.Tensor, device: str, seconds: float, repeats: int, save, eager_run, reference,
+                   eager_seconds: float, deadline: float, compile_levers: bool):
+    "Each lever of `levers` (`_inference_levers`) against eager on one clip, in order, each skipped when the budget left cannot hold it."
+    for name, (make, dtype, compiles) in levers.items():
+        if compiles and not compile_levers: _skip(result, f"inference/{name}", COMPILATION_OFF, save); continue
+        if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, deadline, save, LEVER_MIN_SECONDS[device] * compiles): continue
+        net = make()  # one lever's model at a time: the peak memory is its own
+        if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
+        run = _inference_run(net, x, dtype, device)
+        start = time.perf_counter(); y = run().float().clone(); first = time.perf_counter() - start   # warm-up (compiles)
+        s, eager = _interleaved(run, eager_run, repeats)
+        result["inference"][name] = {"seconds": s, "first_call_seconds": first, "real_time_factor": seconds / s, "speedup_vs_eager": eager / s,
+                                     "snr_db_vs_float32": _snr_db(reference, y), "peak_memory_gib": _peak_gib(device)}
+        _logger.info(f"levers: inference {name}: {s:.3f} s ({result['inference'][name]['speedup_vs_eager']:.2f}x eager)"); save()
+        del net, run  # free this lever's copy before the next
+
 def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.0, repeats: int = 3, budget: float = 240.0,
                  out=None, training: bool = True, batch: int | None = None, compile_levers: bool = True) -> dict:
     "Every inference and training lever as a ratio against eager float32 (median of `repeats`), its SNR and peak memory; within `budget` seconds (without the levers that compile unless `compile_levers`)."
     deadline, out, batch = time.time() + budget, Path(out) if out else None, batch or (16 if device == "cuda" else 8)
     torch.manual_seed(0)
+    torch.backends.cudnn.benchmark = device == "cuda"   # cuDNN autotunes every lever, training included
     model = EarVAE.from_preset(preset).to(device).eval()
     x = 0.1 * torch.randn(1, 2, int(seconds * 44100) // model.downsampling_ratio * model.downsampling_ratio, device=device)
     result = {"machine": _machine(), "device": device, "preset": preset, "clip_seconds": seconds, "repeats": repeats, "budget_seconds": budget,
@@ -285,29 +303,20 @@ def bench_levers(device: str = "cpu", preset: str = "demo", seconds: float = 10.
     eager_run = _inference_run(model, x, None, device)
     reference = eager_run().float()
     start = time.perf_counter(); eager_run(); eager_seconds = time.perf_counter() - start   # a warm call: what the estimates scale
-    # on CUDA training first: its goal (a step pair <= 0.33 s) and its compilations are what a short budget must not lose
-    if training and device == "cuda":
-        _training_levers(result, device, preset, deadline, save, compile_levers)
-        gc.collect(); torch.cuda.empty_cache()   # the trainers' memory goes before the inference levers' peaks are read
-    for name, (make, dtype, compiles) in _inference_levers(model, device).items():
-        if compiles and not compile_levers: _skip(result, f"inference/{name}", COMPILATION_OFF, save); continue
-        if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, deadline, save, LEVER_MIN_SECONDS[device] * compiles): continue
-        net = make()  # one lever's model at a time: the peak memory is its own
-        if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
-        torch.backends.cudnn.benchmark = device == "cuda"
-        run = _inference_run(net, x, dtype, device)
-        start = time.perf_counter(); y = run().float().clone(); first = time.perf_counter() - start   # warm-up (compiles)
-        s, eager = _interleaved(run, eager_run, repeats)
-        result["inference"][name] = {"seconds": s, "first_call_seconds": first, "real_time_factor": seconds / s, "speedup_vs_eager": eager / s,
-                                     "snr_db_vs_float32": _snr_db(reference, y), "peak_memory_gib": _peak_gib(device)}
-        _logger.info(f"levers: inference {name}: {s:.3f} s ({result['inference'][name]['speedup_vs_eager']:.2f}x eager)"); save()
-        del net, run  # free this lever's copy before the next
-    if device == "cuda":   # the batched goal (1,400x per clip) before the plain batch and the long file
-        if compile_levers: _batched_lever(result, model, x, batch, device, seconds, repeats, save, eager_seconds, deadline, compiled=True)
+    levers = _inference_levers(model, device)
+    single = lambda chosen: _single_levers(result, chosen, x, device, seconds, repeats, save, eager_run, reference, eager_seconds, deadline, compile_levers)
+    train = lambda names: training and _training_levers(result, device, preset, deadline, save, compile_levers, names=names)
+    batched = lambda compiled: _batched_lever(result, model, x, batch, device, seconds, repeats, save, eager_seconds, deadline, compiled)
+    if device == "cuda":   # the goals' levers first (issue 30): compilations take 15-40 s each there, and a short budget skips what comes last
+        train(("eager", "fused_activation")); gc.collect(); torch.cuda.empty_cache()
+        single({k: levers.pop(k) for k in CUDA_FIRST})
+        if compile_levers: batched(True)
         else: _skip(result, f"inference/batch_{batch}_compiled_bf16_weights", COMPILATION_OFF, save)
-    _batched_lever(result, model, x, batch, device, seconds, repeats, save, eager_seconds, deadline)
-    _long_file_lever(result, model, device, seconds, repeats, save, eager_seconds, deadline)
-    if training and device != "cuda": _training_levers(result, device, preset, deadline, save, compile_levers)
+        train(("compiled",)); gc.collect(); torch.cuda.empty_cache()   # the trainers' memory goes before the next peaks are read
+        single(levers); batched(False); _long_file_lever(result, model, device, seconds, repeats, save, eager_seconds, deadline)
+    else:
+        single(levers); _long_file_lever(result, model, device, seconds, repeats, save, eager_seconds, deadline); batched(False)
+        train(tuple(TRAINING_LEVERS))
     return result
 
 # %% ../nbs/10_bench.ipynb #19a87aa1
@@ -330,19 +339,20 @@ def _training_pair(device: str, preset: str, x: torch.Tensor, fused: bool, compi
 def _timed(fn) -> float:
     start = time.perf_counter(); fn(); return time.perf_counter() - start
 
-def _training_levers(result: dict, device: str, preset: str, deadline: float, save, compile_levers: bool = True, pairs: int = 5):
+def _training_levers(result: dict, device: str, preset: str, deadline: float, save, compile_levers: bool = True, pairs: int = 5,
+                     names=tuple(TRAINING_LEVERS)):
     "Seconds per generator + discriminator step pair of the `full` recipe: eager, the fused activation, generator and discriminator compiled; each lever's own peak memory (CUDA: above what the trainers alive before it hold); the eager pair's profile (CPU)."
     size = TRAINING_SIZES[device]
     x = 0.1 * torch.randn(size["batch"], 2, size["segment"], device=device, generator=torch.Generator(device).manual_seed(1))
     result["training_size"] = {"batch": size["batch"], "segment": size["segment"], "discriminator_filters": size["filters"]}
     if deadline - time.time() <= 0:   # the eager pairs are what the estimates scale: they run while any budget is left
-        for name in TRAINING_LEVERS: _skip(result, f"training/{name}", "no budget left", save)
+        for name in names: _skip(result, f"training/{name}", "no budget left", save)
         return
     if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
     eager = _training_pair(device, preset, x, False, False)
     cold, warm = _timed(eager), _timed(eager)   # the estimate scales the warm pair (the cold one autotunes cuDNN: 22 s vs 0.6 s on an H200)
     eager_peak = _peak_gib(device)
-    for name, (fused, compiled) in TRAINING_LEVERS.items():
+    for name, (fused, compiled) in ((n, TRAINING_LEVERS[n]) for n in names):
         if fused and not compile_levers: _skip(result, f"training/{name}", COMPILATION_OFF, save); continue
         if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), warm, deadline, save, LEVER_MIN_SECONDS[device] * fused): continue
         if fused:
@@ -368,6 +378,13 @@ def bench_command(only: str, out, device: str | None = None, preset: str | None 
     "`python -m ear_vae.bench` for the benchmark `only` as a child process's command (the offline node's phases); its JSON at `out` (a folder, or a .json file)."
     given = {"--device": device, "--preset": preset, "--budget": None if budget is None else f"{budget:.0f}"}
     return [sys.executable, "-m", "ear_vae.bench", "--only", only, *(w for flag, v in given.items() if v is not None for w in (flag, v)), "--out", str(out)]
+
+def combine_bench_files(folder, parts: dict | None = None, into: str = "bench.json"):
+    "`into` = {part: its JSON} of the benches' files `parts` (part -> file name) in `folder`, the parts and a killed bench's temporaries removed (a node returns few files)."
+    folder, parts = Path(folder), parts or {"gpu": "bench.json", "levers": "bench_levers.json"}
+    found = {k: json.loads((folder / name).read_text()) for k, name in parts.items() if (folder / name).is_file()}
+    for p in [*(folder / n for n in parts.values()), *(p for n in parts.values() for p in folder.glob(f".{n}.*"))]: p.unlink(missing_ok=True)
+    if found: write_json(folder / into, found)
 
 def run_benchmarks(only=None, out="reports", device: str = "auto", budget: float = 240.0, preset: str = "demo", batch: int | None = None,
                    compile_levers: bool = True) -> dict:

@@ -304,7 +304,7 @@ def _add_node(sub):
     b.add_argument("--prepared", default="data/prepared", help="the prepared corpus"); b.add_argument("--clips", default="data/test_clips", help="the test clips")
     b.add_argument("--out", default="bundle", help="the bundle folder")
     b.add_argument("--no-wheels", action="store_true", help="skip the wheels (a node that has every package)")
-    r = node.add_parser("run", help="the node's run: CUDA tests, GPU bench, paired ablation (bash scripts/offline_gpu_run.sh calls this)", formatter_class=_HelpFormatter)
+    r = node.add_parser("run", help="the node's run: CUDA tests, GPU bench, lever bench, paired ablation (bash scripts/offline_gpu_run.sh calls this)", formatter_class=_HelpFormatter)
     r.add_argument("--bundle", default="bundle", help="the bundle folder"); r.add_argument("--out", required=True, help="at most 8 files come back from here")
     r.add_argument("--budget", type=float, default=540.0, help="seconds for the whole run, counted from --started")
     r.add_argument("--started", type=float, default=None, help="epoch seconds the budget counts from (default: now)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command for an offline GPU node (see nbs/11_offline.ipynb):
 #   bash scripts/offline_gpu_run.sh OUT [BUDGET_SECONDS]
-# Installs the bundle's wheels into a temporary folder (no network), then runs the CUDA tests, the GPU bench and
+# Installs the bundle's wheels into a temporary folder (no network), then runs the CUDA tests, the GPU bench, the lever bench and
 # the paired ablation inside BUDGET_SECONDS (default 540) counted from now, writing at most 8 files to OUT.
 # Environment: EAR_VAE_BUNDLE (default: bundle/ of this repository), EAR_VAE_OFFLINE_ARGS (extra arguments of
 # `python -m ear_vae.offline run`, e.g. "--preset demo --batch 2"), PYTHON (default python3).

@@ -602,18 +602,17 @@ def _bf16_right(kind, shape: tuple, device: str, backward: bool) -> bool:
     got.backward(seed); want.backward(seed)
     return close(got, want) and close(inputs[0].grad, inputs[1].grad)
 
-def onednn_bf16_failures(model: nn.Module) -> list[str]:
-    "The names of `model`'s convolutions on the CPU that oneDNN computes wrong in bf16, forward or backward: none on a GPU or where oneDNN is right."
+def onednn_bf16_failures(model: nn.Module, backward: bool = False, dtype: torch.dtype | None = None) -> list[str]:
+    "The names of `model`'s convolutions on the CPU (of weights in `dtype`, if given) whose bf16 shape oneDNN computes wrong (`backward`: or its input's gradient): none on a GPU or where oneDNN is right."
     return [name for name, m in model.named_modules() if isinstance(m, tuple(IN_FLOAT32)) and m.weight.device.type == "cpu"
-            and not onednn_gets_bf16_right(m, backward=True)]
+            and dtype in (None, m.weight.dtype) and not onednn_gets_bf16_right(m, backward)]
 
 def bf16_weights(model: nn.Module) -> nn.Module:
     "A copy of `model` (weight norm folded, eval mode) whose weights are bf16, except the decoder's head, which stays float32; on the CPU, every bf16 convolution that oneDNN gets wrong is computed in float32."
     cast = folded_weight_norm(model).to(torch.bfloat16)
     for decoder in (m for m in cast.modules() if isinstance(m, OobleckDecoder)): decoder.layers[-3:].float()
-    for m in cast.modules():
-        if type(m) in IN_FLOAT32 and m.weight.dtype == torch.bfloat16 and m.weight.device.type == "cpu" and not onednn_gets_bf16_right(m):
-            m.__class__ = IN_FLOAT32[type(m)]
+    for name in onednn_bf16_failures(cast, dtype=torch.bfloat16):   # the folded convolutions are plain nn.Conv1d / nn.ConvTranspose1d
+        m = cast.get_submodule(name); m.__class__ = IN_FLOAT32[type(m)]
     return cast
 
 

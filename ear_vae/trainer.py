@@ -82,7 +82,7 @@ class Trainer:
         self.rank, self.world, self.device = setup_device(t.device)
         seed_all(p.seed)
         self.generator = set_fused_activation(_build_generator(p.model).to(self.device), t.fused_activation)
-        if t.bf16 and self.device.type == "cpu" and (wrong := onednn_bf16_failures(self.generator)):   # bf16 autocast would give garbage (04_model)
+        if t.bf16 and self.device.type == "cpu" and (wrong := onednn_bf16_failures(self.generator, backward=True)):   # bf16 autocast would give garbage (04_model)
             raise ValueError(f"train.bf16 on this CPU: its oneDNN computes {len(wrong)} of the generator's bf16 convolutions wrong ({wrong[0]}; nbs/04_model.ipynb): train.bf16=false, or a GPU")
         self.discriminator = MultiResolutionSTFTDiscriminator(p.discriminator.n_ffts, filters=p.discriminator.filters).to(self.device)
         self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t.ema_decay))

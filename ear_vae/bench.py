@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['BF16_PEAK_FLOPS', 'LEVER_MIN_SECONDS', 'COMPILATION_OFF', 'CUDA_FIRST', 'TRAINING_SIZES', 'TRAINING_LEVERS',
            'BENCHMARKS', 'median_seconds', 'bench_losses', 'bench_model', 'saved_activation_mib',
-           'bench_activation_memory', 'trainer_params', 'bench_training_gpu', 'bench_gpu', 'bench_levers',
-           'bench_command', 'combine_bench_files', 'run_benchmarks']
+           'bench_activation_memory', 'trainer_params', 'bench_training_gpu', 'bench_gpu', 'autocast_is_wrong',
+           'bench_levers', 'bench_command', 'combine_bench_files', 'run_benchmarks']
 
 # %% ../nbs/10_bench.ipynb #324c8e91
 import logging
@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 from .io import write_json
 from .losses import RECIPES, ReconstructionLoss
-from .model import PRESETS, EarVAE, bf16_weights, choose_device, compiled_generator, folded_weight_norm, set_fused_activation
+from .model import PRESETS, EarVAE, bf16_weights, choose_device, compiled_generator, folded_weight_norm, onednn_bf16_failures, set_fused_activation
 from .trainer import Until, fit
 
 _logger = logging.getLogger(__name__)
@@ -201,6 +201,11 @@ def _snr_db(reference: torch.Tensor, estimate: torch.Tensor) -> float:
 def _peak_gib(device: str):
     return torch.cuda.max_memory_allocated() / 2 ** 30 if device == "cuda" else None
 
+def autocast_is_wrong(model, dtype) -> str | None:
+    "Why bf16 autocast (`dtype`) of `model` would give wrong numbers here: the convolutions oneDNN gets wrong in bf16 on this CPU (`04_model`); None when it would not."
+    wrong = onednn_bf16_failures(model) if dtype == torch.bfloat16 else []
+    return f"oneDNN on this CPU computes {len(wrong)} of the model's bf16 convolutions wrong ({', '.join(wrong)}): autocast's output would be wrong (bf16_weights computes them in float32)" if wrong else None
+
 # %% ../nbs/10_bench.ipynb #03cd4576
 # on CUDA the levers of issue 30's goals (700x at batch 1) go first: compilations take 15-40 s each there, and a short
 # budget (the node run's) skips the levers that come last
@@ -279,6 +284,7 @@ def _single_levers(result: dict, levers: dict, x: torch.Tensor, device: str, sec
         if compiles and not compile_levers: _skip(result, f"inference/{name}", COMPILATION_OFF, save); continue
         if _over_budget(result, f"inference/{name}", 1 + 2 * repeats, eager_seconds, deadline, save, LEVER_MIN_SECONDS[device] * compiles): continue
         net = make()  # one lever's model at a time: the peak memory is its own
+        if why := autocast_is_wrong(net, dtype): _skip(result, f"inference/{name}", why, save); del net; continue
         if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
         run = _inference_run(net, x, dtype, device)
         start = time.perf_counter(); y = run().float().clone(); first = time.perf_counter() - start   # warm-up (compiles)

@@ -1,6 +1,6 @@
 """The same weights with and without the frame bound: the sine response (1, 2 and 6 kHz, as in nbs/14_diagnosis, at -20 and -6 dBFS) of every
 variant's seed 0; how much of a loud 1 kHz tone's latent leaves the range seen in training; the narrowest channel's
-half-width against the median, over all 16 models. Run from the repository root: python unbounded.py > unbounded.log"""
+half-width against the median, over every model. Run from the repository root: python unbounded.py > unbounded.log"""
 import glob, torch
 from ear_vae.checkpoints import load_model
 from ear_vae.diagnosis import sine_response, _model_process

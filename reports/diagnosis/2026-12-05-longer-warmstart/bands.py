@@ -1,0 +1,35 @@
+"""Where the STFT distance's gap to the mono downmix lives: the log-magnitude term of `ear_vae.metrics.stft_distance`
+(auraloss, A-weighted, FFT sizes 4096..128, power floor 1e-8) split by frequency band, for a model and for the mono downmix,
+on the middle 10 s of every validation recording (the test split is not touched).
+usage: python bands.py CHECKPOINT        (run from the repository root)"""
+import sys
+import numpy as np, soundfile as sf, torch
+from ear_vae.checkpoints import load_model
+from ear_vae.data import read_manifest
+from ear_vae.evaluation import mono_downmix_control
+from ear_vae.metrics import STFT_FFTS, a_weighted, stft_distance
+
+torch.set_num_threads(1)
+EDGES = [0, 2000, 4000, 8000, 12000, 16000, 18000, 20000, 22051]
+
+def log_magnitude_by_band(estimate, reference) -> np.ndarray:
+    "auraloss' log-magnitude L1 term, averaged over the resolutions, as the sum of each band's share (the shares add up to the term)."
+    shares = []
+    for n in STFT_FFTS:
+        spec = lambda a: torch.sqrt(torch.clamp(torch.stft(a_weighted(a), n, n // 4, n, torch.hann_window(n), return_complex=True).abs() ** 2, min=1e-8))
+        err = (torch.log(spec(reference)) - torch.log(spec(estimate))).abs()   # [channels, bins, frames]
+        f = torch.fft.rfftfreq(n, 1 / 44100)
+        shares.append([float(err[:, (f >= lo) & (f < hi)].sum() / err.numel()) for lo, hi in zip(EDGES[:-1], EDGES[1:])])
+    return np.mean(shares, 0)
+
+model = load_model(sys.argv[1], "cpu")
+print(f"{sys.argv[1]}: log-magnitude term by band (kHz) " + " ".join(f"{lo // 1000}-{hi // 1000}" for lo, hi in zip(EDGES[:-1], EDGES[1:])))
+for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
+    frames = sf.info(row["path"]).frames; n = 441000
+    x = torch.from_numpy(sf.read(row["path"], start=frames // 2 - n // 2, frames=n, dtype="float32", always_2d=True)[0].T.copy())
+    with torch.no_grad(): y = model.reconstruct(x)
+    mono = mono_downmix_control(x)
+    print(f"{row['path'].split('/')[-1][:28]:28s} STFT distance: model {stft_distance(y, x):.3f}, mono {stft_distance(mono, x):.3f}")
+    for name, estimate in (("model", y), ("mono", mono)):
+        parts = log_magnitude_by_band(estimate, x)
+        print(f"  {name:5s} log-magnitude {parts.sum():.3f} = " + " + ".join(f"{p:.3f}" for p in parts))

@@ -1,0 +1,57 @@
+"""What a longer warm start buys against the mono downmix: the pipeline's warm start (models/warmstart/checkpoint.pt, 2000
+steps) continued with the same loss, params and batch stream, scored on validation clips only (never the test clips) beside
+the mono downmix of the same clips, every EVERY steps.
+usage: python longer.py OUT.json EXTRA_STEPS [EVERY]      (run from the repository root, after `make repro` or `make pull`)"""
+import json, sys, time
+from pathlib import Path
+import numpy as np, soundfile as sf, torch
+from ear_vae.checkpoints import load_checkpoint
+from ear_vae.data import read_manifest
+from ear_vae.evaluation import mono_downmix_control
+from ear_vae.metrics import evaluate_pair
+from ear_vae.params import apply_overrides, load_params
+from ear_vae.trainer import Trainer, training_batches
+
+out, extra = Path(sys.argv[1]), int(sys.argv[2]); every = int(sys.argv[3]) if len(sys.argv) > 3 else 500
+KEYS = ("mel_distance", "stft_distance", "icpc", "ccpc", "si_sdr", "dbtp_distance", "stereo_image_error")
+state = load_checkpoint("models/warmstart/checkpoint.pt")
+start = state["step"]
+# the same training math, the warm start merely longer (the lr is near constant here: inverse decay with inv_gamma 2e5)
+params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={start + extra + 1}", f"train.steps={start + extra + 2}", "train.device=cpu"])
+trainer = Trainer(params, None); trainer._load_state(state)
+assert trainer.step == start
+
+def valid_clips(seconds=10.0):
+    "10-s clips at 1/4, 1/2 and 3/4 of every validation recording (the test split is not touched)."
+    clips, n = [], int(seconds * 44100)
+    for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
+        info = sf.info(row["path"])
+        for at in (0.25, 0.5, 0.75):
+            s = int(at * info.frames) - n // 2
+            if s < 0 or s + n > info.frames: continue
+            a, _ = sf.read(row["path"], start=s, frames=n, dtype="float32", always_2d=True)
+            clips.append(torch.from_numpy(a.T.copy()))
+    return clips
+
+clips = valid_clips()
+def score(process):
+    rows = [evaluate_pair(process(x), x) for x in clips]
+    return {k: float(np.mean([r[k] for r in rows])) for k in KEYS}
+
+def model_scores():
+    model = trainer.inference_model.eval()
+    with torch.no_grad(): s = score(lambda x: model.reconstruct(x))
+    model.train(); return s
+
+result = {"clips": len(clips), "start_step": start, "mono_downmix": score(mono_downmix_control), "curve": []}
+batches = training_batches(params, "data/prepared")
+t0 = time.time()
+while True:
+    result["curve"].append({"step": trainer.step, "seconds": round(time.time() - t0, 1), **model_scores()})   # since the start, scoring included
+    print(json.dumps(result["curve"][-1]), flush=True)
+    if trainer.step >= start + extra: break
+    tt = time.time()
+    for _ in range(every): trainer.training_step(batches.batch(trainer.step))
+    result["curve"][-1]["next_block_seconds"] = round(time.time() - tt, 1)
+print("mono", json.dumps(result["mono_downmix"]))
+tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.rename(out)

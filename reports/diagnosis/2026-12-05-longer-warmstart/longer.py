@@ -1,24 +1,38 @@
 """What a longer warm start buys against the mono downmix: the pipeline's warm start (models/warmstart/checkpoint.pt, 2000
 steps) continued with the same loss, params and batch stream, scored on validation clips only (never the test clips) beside
 the mono downmix of the same clips, every EVERY steps.
-usage: python longer.py OUT.json EXTRA_STEPS [EVERY]      (run from the repository root, after `make repro` or `make pull`)"""
+SAO_WEIGHT > 0 adds SAO's reconstruction loss (A-weighted multi-resolution STFT on mid, side, L and R: the trainer's
+`sao_loss` yardstick) at that weight to the warm start's waveform L1 and log-mel.
+usage: python longer.py OUT.json EXTRA_STEPS [EVERY [SAO_WEIGHT]]      (from the repository root, after `make repro` or `make pull`)"""
 import json, sys, time
 from pathlib import Path
 import numpy as np, soundfile as sf, torch
 from ear_vae.checkpoints import load_checkpoint
 from ear_vae.data import read_manifest
 from ear_vae.evaluation import mono_downmix_control
+from ear_vae.losses import WarmStartLoss
 from ear_vae.metrics import evaluate_pair
 from ear_vae.params import apply_overrides, load_params
 from ear_vae.trainer import Trainer, training_batches
 
 out, extra = Path(sys.argv[1]), int(sys.argv[2]); every = int(sys.argv[3]) if len(sys.argv) > 3 else 500
+sao_weight = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
 KEYS = ("mel_distance", "stft_distance", "icpc", "ccpc", "si_sdr", "dbtp_distance", "stereo_image_error")
 state = load_checkpoint("models/warmstart/checkpoint.pt")
 start = state["step"]
 # the same training math, the warm start merely longer (the lr is near constant here: inverse decay with inv_gamma 2e5)
 params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={start + extra + 1}", f"train.steps={start + extra + 2}", "train.device=cpu"])
 trainer = Trainer(params, None); trainer._load_state(state)
+
+class WarmStartPlusSTFT(WarmStartLoss):
+    "The warm start's terms plus `sao_weight` x SAO's multi-resolution STFT reconstruction loss (the yardstick)."
+    def forward(self, x_hat, x):
+        total, terms = super().forward(x_hat, x)
+        terms["sao_stft"] = sao_weight * trainer.yardstick(x_hat, x)[0]
+        return sum(terms.values()), terms
+
+if sao_weight > 0:
+    trainer.warm_start_loss = WarmStartPlusSTFT(params.loss.waveform_weight, params.loss.mel_weight)
 assert trainer.step == start
 
 def valid_clips(seconds=10.0):
@@ -43,7 +57,7 @@ def model_scores():
     with torch.no_grad(): s = score(lambda x: model.reconstruct(x))
     model.train(); return s
 
-result = {"clips": len(clips), "start_step": start, "mono_downmix": score(mono_downmix_control), "curve": []}
+result = {"clips": len(clips), "start_step": start, "sao_weight": sao_weight, "mono_downmix": score(mono_downmix_control), "curve": []}
 batches = training_batches(params, "data/prepared")
 t0 = time.time()
 while True:

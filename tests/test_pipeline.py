@@ -14,7 +14,7 @@ from ear_vae.trainer import weights_digest
 from ear_vae.testing import write_toy_corpus
 
 REPO = Path(__file__).resolve().parent.parent
-VARIANTS = ["sao", "full"]  # the ladder's two ends: the toy run checks the mechanics, which are the same for every variant (a third cost ~45 s)
+VARIANTS = ["sao", "full"]  # sao and full (the ladder's first rung and its main recipe): the toy run checks the mechanics, the same for every variant (a third cost ~45 s)
 SEEDS, AA_SEEDS = [0, 1], [2, 3]
 
 TOY_PARAMS = {

@@ -1,7 +1,7 @@
 """What a longer warm start buys against the mono downmix: the pipeline's warm start (models/warmstart/checkpoint.pt, 2000
 steps) continued with the same loss, params and batch stream, scored on validation clips only (never the test clips) beside
 the mono downmix of the same clips, every EVERY steps.
-SAO_WEIGHT > 0 adds SAO's reconstruction loss (A-weighted multi-resolution STFT on mid, side, L and R: the trainer's
+SAO_WEIGHT > 0 adds SAO's reconstruction loss (A-weighted multi-resolution STFT on sum, difference, L and R: the trainer's
 `sao_loss` yardstick) at that weight to the warm start's waveform L1 and log-mel.
 usage: python longer.py OUT.json EXTRA_STEPS [EVERY [SAO_WEIGHT]]      (from the repository root, after `make repro` or `make pull`)"""
 import json, sys, time

@@ -1,12 +1,13 @@
 """Where the STFT distance's gap to the mono downmix lives: the log-magnitude term of `ear_vae.metrics.stft_distance`
 (auraloss, A-weighted, FFT sizes 4096..128, power floor 1e-8) split by frequency band, for a model and for the mono downmix,
-on the middle 10 s of every validation recording (the test split is not touched); and each band's energy against the
-reference's, in dB (both channels, A-weighted, 4096-point STFT).
+on the middle 10 s of every validation recording (the test split is not touched); and, from 2 kHz up, the mid's and
+the side's energy re the reference's (dB) and the mid's coherence per octave band (`ear_vae.diagnosis.band_report`).
 usage: python bands.py CHECKPOINT        (run from the repository root)"""
 import sys
 import numpy as np, soundfile as sf, torch
 from ear_vae.checkpoints import load_model
 from ear_vae.data import read_manifest
+from ear_vae.diagnosis import band_report
 from ear_vae.evaluation import mono_downmix_control
 from ear_vae.metrics import STFT_FFTS, a_weighted, stft_distance
 
@@ -23,13 +24,6 @@ def log_magnitude_by_band(estimate, reference) -> np.ndarray:
         shares.append([float(err[:, (f >= lo) & (f < hi)].sum() / err.numel()) for lo, hi in zip(EDGES[:-1], EDGES[1:])])
     return np.mean(shares, 0)
 
-def energy_db_by_band(estimate, reference, n=4096) -> np.ndarray:
-    "Each band's energy in `estimate` against `reference`, in dB (A-weighted, both channels)."
-    power = lambda a: torch.stft(a_weighted(a), n, n // 4, n, torch.hann_window(n), return_complex=True).abs() ** 2
-    pe, pr, f = power(estimate), power(reference), torch.fft.rfftfreq(n, 1 / 44100)
-    return np.array([10 * np.log10(float(pe[:, (f >= lo) & (f < hi)].sum()) / max(float(pr[:, (f >= lo) & (f < hi)].sum()), 1e-30))
-                     for lo, hi in zip(EDGES[:-1], EDGES[1:])])
-
 model = load_model(sys.argv[1], "cpu")
 print(f"{sys.argv[1]}: log-magnitude term by band (kHz) " + " ".join(f"{lo // 1000}-{hi // 1000}" for lo, hi in zip(EDGES[:-1], EDGES[1:])))
 for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
@@ -41,4 +35,6 @@ for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path
     for name, estimate in (("model", y), ("mono", mono)):
         parts = log_magnitude_by_band(estimate, x)
         print(f"  {name:5s} log-magnitude {parts.sum():.3f} = " + " + ".join(f"{p:.3f}" for p in parts))
-        print(f"  {name:5s} energy dB by band: " + " ".join(f"{e:+.1f}" for e in energy_db_by_band(estimate, x)))
+        bands = band_report(estimate, x).query("band_hz >= 2000")
+        print(f"  {name:5s} octaves " + " ".join(f"{r.band_hz / 1000:.0f}k: mid {r.mid_error_db:+.1f} dB coh {r.mid_coherence:.2f}, side {r.side_error_db:+.1f} dB;"
+                                             for r in bands.itertuples()))

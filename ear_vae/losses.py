@@ -142,11 +142,14 @@ class MultiResolutionLogMelLoss(nn.Module):
         return sum((self._log_mel(x_hat, w) - self._log_mel(x, w)).abs().mean() for w, _ in self.resolutions)
 
 class WarmStartLoss(nn.Module):
-    "The warm start's loss: `waveform_weight` x L1 of the waveforms + `mel_weight` x DAC's multi-resolution log-mel; `(total, terms)`."
-    def __init__(self, waveform_weight: float = 40.0, mel_weight: float = 1.0, sample_rate: int = 44100):
+    """The warm start's loss: `waveform_weight` x L1 of the waveforms + `mel_weight` x DAC's multi-resolution log-mel
+    (+ `stft_weight` x the `sao` recipe's STFT loss, term `sao_stft`, when `stft_weight` > 0); `(total, terms)`."""
+    def __init__(self, waveform_weight: float = 40.0, mel_weight: float = 1.0, sample_rate: int = 44100, stft_weight: float = 0.0):
         super().__init__()
         self.waveform_weight, self.mel_weight, self.mel = waveform_weight, mel_weight, MultiResolutionLogMelLoss(sample_rate)
+        self.stft_weight, self.stft = stft_weight, (ReconstructionLoss("sao", sample_rate) if stft_weight > 0 else None)
 
     def forward(self, x_hat: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         terms = {"waveform_l1": self.waveform_weight * (x_hat - x).abs().mean(), "mel": self.mel_weight * self.mel(x_hat, x)}
+        if self.stft is not None: terms["sao_stft"] = self.stft_weight * self.stft(x_hat, x)[0]
         return sum(terms.values()), terms

@@ -47,9 +47,10 @@ def node_batches(prepared_dir, params: Params) -> StepBatches:
 
 # %% ../nbs/11_offline.ipynb #f5a78ae7
 def node_params(params: Params, device: str) -> Params:
-    "The pipeline's params with the node run's model, precision, batch, segment and discriminator width (`offline:`)."
+    "The pipeline's params with the node run's model, precision, batch, segment, discriminator width and warm-start STFT term (`offline:`)."
     o = params.offline
     return params.replace(model=params.model.replace(preset=o.preset), discriminator=params.discriminator.replace(filters=o.discriminator_filters),
+                          loss=params.loss.replace(warmstart_stft_weight=o.warmstart_stft_weight),
                           train=params.train.replace(device=device, bf16=o.bf16 and torch.device(device).type == "cuda", batch_size=o.batch_size,
                                                      segment_samples=o.segment_samples))
 
@@ -306,7 +307,7 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
     generator_updates = sum(step_role(s, params.train.replace(disc_warmup_steps=disc_warmup, warmstart_steps=warm_steps)) != "discriminator" for s in range(trained))
     audio_seconds = generator_updates * o.batch_size * o.segment_samples / TARGET_RATE
     results = {"card": torch.cuda.get_device_name(0) if device == "cuda" else "cpu", "torch": torch.__version__, "preset": o.preset,
-               "bf16": params.train.bf16, "batch": o.batch_size, "segment": o.segment_samples, "steps": trained, "warmstart_steps": warm_steps, "disc_warmup_steps": disc_warmup,
+               "bf16": params.train.bf16, "batch": o.batch_size, "segment": o.segment_samples, "steps": trained, "warmstart_steps": warm_steps, "warmstart_stft_weight": o.warmstart_stft_weight, "disc_warmup_steps": disc_warmup,
                "arms": [{"name": a["name"], "recipe": a["recipe"], "init_seed": a["seed"]} for a in o.arms], "data_seed": o.data_seed,
                "probe_seconds_per_step": seconds_per_step, "probe_seconds_per_warm_step": seconds_per_warm_step, "train_seconds": train_seconds,
                "generator_audio_seconds_per_second_per_arm": audio_seconds / train_seconds if train_seconds else None,

@@ -197,6 +197,7 @@ class Loss(Section):
     correlation_weight: float = key(1.0, "the stereo-correlation term", NON_NEGATIVE)
     waveform_weight: float = key(40.0, "the warm start's L1 on the waveform (EnCodec's term)", NON_NEGATIVE)
     mel_weight: float = key(1.0, "the warm start's multi-resolution log-mel loss (DAC's)", NON_NEGATIVE)
+    warmstart_stft_weight: float = key(0.0, "the warm start's optional third term: the sao recipe's STFT loss at this weight (0: none)", NON_NEGATIVE)
     phase_style: str = key("authors", "authors (the released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted)", one_of(PHASE_STYLES))
     correlation_style: str = key("authors_cross", "authors_cross (their loss on the L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)", one_of(CORRELATION_STYLES))
     weighting: str = key("bs1770", "K-weighting of every recipe but sao (which keeps SAO's A-weighting): bs1770 | authors | a_weighting", one_of(WEIGHTING_KINDS))
@@ -218,6 +219,7 @@ class Offline(Section):
     discriminator_filters: int = key(32, "SAO's width (stable-audio-tools' EncodecDiscriminator)", POSITIVE_INT)
     disc_warmup_fraction: float = key(0.2, "without a warm start: the adversarial game starts after this fraction of the steps the budget allows", FRACTION)
     warmstart_fraction: float = key(0.5, "the share of the training time that the arms' one shared warm start takes (0: none, every arm from scratch)", FRACTION)
+    warmstart_stft_weight: float = key(1.0, "the node's loss.warmstart_stft_weight: the warm start adds the sao recipe's STFT loss at this weight (0: none)", NON_NEGATIVE)
     arms: list = key([{"name": "sao", "recipe": "sao", "seed": 0}, {"name": "full", "recipe": "full", "seed": 0}, {"name": "sao_aa", "recipe": "sao", "seed": 1}],
                      "trained in lockstep on the same batches, from the one shared warm start (warmstart_fraction > 0; without it, arms of one seed start from the same weights)",
                      Rule(_arms_ok, f"a non-empty list of {{name, recipe, seed}} with distinct names and recipes from {list(RECIPES)}"))

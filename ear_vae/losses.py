@@ -143,7 +143,7 @@ class MultiResolutionLogMelLoss(nn.Module):
 
 class WarmStartLoss(nn.Module):
     """The warm start's loss: `waveform_weight` x L1 of the waveforms + `mel_weight` x DAC's multi-resolution log-mel
-    (+ `stft_weight` x the `sao` recipe's STFT loss, term `sao_stft`, when `stft_weight` > 0); `(total, terms)`."""
+    (+ `stft_weight` x the `sao` recipe's STFT loss at its defaults, the trainer's yardstick, term `sao_stft`, when `stft_weight` > 0); `(total, terms)`."""
     def __init__(self, waveform_weight: float = 40.0, mel_weight: float = 1.0, sample_rate: int = 44100, stft_weight: float = 0.0):
         super().__init__()
         self.waveform_weight, self.mel_weight, self.mel = waveform_weight, mel_weight, MultiResolutionLogMelLoss(sample_rate)

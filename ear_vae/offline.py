@@ -307,7 +307,7 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
     generator_updates = sum(step_role(s, params.train.replace(disc_warmup_steps=disc_warmup, warmstart_steps=warm_steps)) != "discriminator" for s in range(trained))
     audio_seconds = generator_updates * o.batch_size * o.segment_samples / TARGET_RATE
     results = {"card": torch.cuda.get_device_name(0) if device == "cuda" else "cpu", "torch": torch.__version__, "preset": o.preset,
-               "bf16": params.train.bf16, "batch": o.batch_size, "segment": o.segment_samples, "steps": trained, "warmstart_steps": warm_steps, "warmstart_stft_weight": o.warmstart_stft_weight, "disc_warmup_steps": disc_warmup,
+               "bf16": params.train.bf16, "batch": o.batch_size, "segment": o.segment_samples, "steps": trained, "warmstart_steps": warm_steps, "warmstart_stft_weight": o.warmstart_stft_weight if warm_steps else 0.0, "disc_warmup_steps": disc_warmup,
                "arms": [{"name": a["name"], "recipe": a["recipe"], "init_seed": a["seed"]} for a in o.arms], "data_seed": o.data_seed,
                "probe_seconds_per_step": seconds_per_step, "probe_seconds_per_warm_step": seconds_per_warm_step, "train_seconds": train_seconds,
                "generator_audio_seconds_per_second_per_arm": audio_seconds / train_seconds if train_seconds else None,

@@ -10,7 +10,6 @@ import numpy as np, soundfile as sf, torch
 from ear_vae.checkpoints import load_checkpoint
 from ear_vae.data import read_manifest
 from ear_vae.evaluation import mono_downmix_control
-from ear_vae.losses import WarmStartLoss
 from ear_vae.metrics import evaluate_pair
 from ear_vae.params import apply_overrides, load_params
 from ear_vae.trainer import Trainer, training_batches
@@ -21,18 +20,10 @@ KEYS = ("mel_distance", "stft_distance", "icpc", "ccpc", "si_sdr", "dbtp_distanc
 state = load_checkpoint("models/warmstart/checkpoint.pt")
 start = state["step"]
 # the same training math, the warm start merely longer (the lr is near constant here: inverse decay with inv_gamma 2e5)
-params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={start + extra + 1}", f"train.steps={start + extra + 2}", "train.device=cpu"])
+# SAO_WEIGHT is loss.warmstart_stft_weight (added to the package after these runs, with the same math as this script's own term then)
+params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={start + extra + 1}", f"train.steps={start + extra + 2}", "train.device=cpu",
+                                                      f"loss.warmstart_stft_weight={sao_weight}"])
 trainer = Trainer(params, None); trainer._load_state(state)
-
-class WarmStartPlusSTFT(WarmStartLoss):
-    "The warm start's terms plus `sao_weight` x SAO's multi-resolution STFT reconstruction loss (the yardstick)."
-    def forward(self, x_hat, x):
-        total, terms = super().forward(x_hat, x)
-        terms["sao_stft"] = sao_weight * trainer.yardstick(x_hat, x)[0]
-        return sum(terms.values()), terms
-
-if sao_weight > 0:
-    trainer.warm_start_loss = WarmStartPlusSTFT(params.loss.waveform_weight, params.loss.mel_weight)
 assert trainer.step == start
 
 def valid_clips(seconds=10.0):

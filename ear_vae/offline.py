@@ -370,7 +370,7 @@ def lever_phase_seconds(wanted: float, left: float) -> float:
     seconds = min(wanted, left - ABLATION_MIN_SECONDS - LEVER_SLACK)
     return seconds if seconds >= LEVER_MIN_SECONDS["cuda"] + LEVER_SLACK else 0.0
 
-def node_run(bundle, out, params: Params, budget: float = 540.0, started: float | None = None, tests_seconds: float = 100.0,
+def node_run(bundle, out, params: Params, budget: float = 540.0, started: float | None = None, tests_seconds: float = 150.0,
              bench_seconds: float = 110.0, skip_tests: bool = False) -> dict:
     "The offline node's whole run inside `budget` seconds from `started`: CUDA tests, GPU bench, lever bench, the paired ablation (`params`' `offline:`); results in `out`."
     started = started or time.time()

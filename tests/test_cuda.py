@@ -196,7 +196,11 @@ def test_fused_snake_beta_on_cuda_equals_the_lean_one(dtype):
     (yf, gxf, gaf, gbf), (yl, gxl, gal, gbl) = out[True], out[False]
     assert yf.dtype == dtype and gxf.dtype == dtype
     tol = 1e-6 if dtype == torch.float32 else 2 ** -8    # the tolerances stated in nbs/04_model.ipynb
-    torch.testing.assert_close(yf.float(), yl.float(), rtol=tol, atol=1e-6)
+    # bf16: both outputs are rounded to bf16 (since the lean path returns its input's dtype), so they may be one bf16 step
+    # apart (up to 2^-7 relative) where Triton's float32 exp (through exp2) differs from eager's by an ulp and crosses a
+    # rounding boundary; a CPU simulation of that put 17 of 1,048,576 elements there. Few elements may differ at all.
+    torch.testing.assert_close(yf.float(), yl.float(), rtol=tol if dtype == torch.float32 else 2 ** -7, atol=1e-6)
+    if dtype == torch.bfloat16: assert (yf != yl).float().mean() <= 1e-3, f"{(yf != yl).sum().item()} elements differ"
     torch.testing.assert_close(gxf.float(), gxl.float(), rtol=2 * tol, atol=1e-6)
     for gf, gl in ((gaf, gal), (gbf, gbl)):
         assert ((gf - gl).norm() / gl.norm()).item() <= (1e-5 if dtype == torch.float32 else 2 ** -8)

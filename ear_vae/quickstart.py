@@ -22,7 +22,7 @@ _logger = logging.getLogger(__name__)
 # %% ../nbs/08d_quickstart.ipynb #15a25de0
 QUICKSTART_SETS = ("train.steps=600", "train.warmstart_steps=500")
 # the one statement of how long it takes (the README, the Makefile and the help refer here): a newcomer's fresh clone
-QUICKSTART_MEASURED = "5.0 min on 2 otherwise idle cores: fetch and prepare 1.1 min, 600 steps 3.7 min (2026-12-05, the 128x demo)"
+QUICKSTART_MEASURED = "5.0-7.0 min on 2 cores: fetch and prepare 1.1-1.2 min, 600 steps 3.7-5.6 min (2026-12-05 and -06, the 128x demo; the shared machine's speed varies)"
 
 def quickstart_params(params: Params, sets=()) -> Params:
     "`params` with the quickstart's schedule, then `sets`; a run no longer than its warm start keeps its last sixth for the recipe."
@@ -42,7 +42,7 @@ def quickstart(params: Params, recipe: str, raw, prepared, out) -> dict:
     say = lambda what: _logger.info(f"[{time.time() - started:5.0f} s] {what}")
     if (prepared / "manifest.csv").is_file(): say(f"1/4 music: {prepared} is prepared already (the pipeline's corpus)")
     else:
-        say(f"1/4 music: fetching {', '.join(d.sources)} from the Debian archive and preparing it (about 2 min)")
+        say(f"1/4 music: fetching {', '.join(d.sources)} from the Debian archive and preparing it (about a minute)")
         fetch_sources(d.sources, raw)
         prepare_corpus(d.sources, prepared, d.min_seconds, d.valid_fraction, d.test_fraction, cache_dir=raw)
     say(f"2/4 training recipe {recipe}: {t.steps} steps ({t.warmstart_steps} of the warm start), a progress bar below")

@@ -385,7 +385,7 @@ def node_run(bundle, out, params: Params, budget: float = 540.0, started: float 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")])}
     if gpu:
         if skip_tests: _log("CUDA tests skipped (--skip-tests)")
-        else: phases["cuda_tests"] = _subprocess_phase([sys.executable, "-m", "pytest", "-q", "-m", "cuda", "-p", "no:cacheprovider", "-x",
+        else: phases["cuda_tests"] = _subprocess_phase([sys.executable, "-m", "pytest", "-q", "-m", "cuda", "-p", "no:cacheprovider",
                                                         str(repo / "tests" / "test_cuda.py")], min(tests_seconds, deadline - time.time() - 200), "CUDA tests", env)
         phases["bench"] = _subprocess_phase(bench_command("gpu", out / "bench.json"), min(bench_seconds, deadline - time.time() - ABLATION_MIN_SECONDS), "GPU bench", env)
         levers = lever_phase_seconds(params.offline.levers_seconds, deadline - time.time())   # its JSON is written after every lever: cut at its limit, it keeps what it measured

@@ -45,8 +45,9 @@ check-sync: install
 	@$(BIN)/python scripts/build_docs.py --check-readme
 
 # nbdev_test alone; `make docs` runs every notebook the same way and keeps the outputs for the site.
+# Two notebooks at once share the cores (half each, at least one thread), as in `make docs`, unless OMP_NUM_THREADS is set.
 test-nbs: install
-	$(BIN)/nbdev_test --n_workers 2 --do_print
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(( $$(nproc) / 2 > 1 ? $$(nproc) / 2 : 1 ))} $(BIN)/nbdev_test --n_workers 2 --do_print
 
 # The documentation site in _docs/ (git-ignored): every notebook executed as nbdev_test does, rendered with its outputs.
 docs: install

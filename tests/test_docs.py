@@ -66,6 +66,28 @@ def test_failing_or_dying_notebooks_stop_the_build(tmp_path, capsys):
     assert "ZeroDivisionError" in err and "exit code 3" in err, err
 
 
+def test_notebooks_at_once_share_the_cores(tmp_path, monkeypatch):
+    # Two notebooks at a time on this machine's cores: torch in each reports its share (at least one thread), not a thread
+    # per core each (4 busy threads on 2 cores ran the docs build 2.7x slower); an OMP_NUM_THREADS the caller set is kept.
+    import os
+    builder = load_builder()
+    nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {}, "execution_count": None, "outputs": [],
+                     "source": "import torch\nprint(torch.get_num_threads())"}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    paths = [tmp_path / f"threads{i}.ipynb" for i in range(2)]
+    for path in paths: path.write_text(json.dumps(nb))
+    (tmp_path / "scratch").mkdir()
+    def threads_seen(workers):
+        executed = builder.execute_all(paths, workers, tmp_path / "scratch")
+        return {int("".join(executed[p]["cells"][0]["outputs"][0]["text"])) for p in paths}
+    cores = len(os.sched_getaffinity(0))
+    for name in builder.THREAD_VARIABLES: monkeypatch.delenv(name, raising=False)
+    assert threads_seen(2) == {max(1, cores // 2)}
+    assert threads_seen(1) == {cores}
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")   # torch caps the count at the cores: a caller's 1 on one worker tells
+    assert threads_seen(1) == {1}
+
+
 def test_links_to_what_the_repository_does_not_hold_are_errors(tmp_path):
     builder = load_builder()
     site, tracked = tmp_path / "site", builder.tracked_files()

@@ -45,9 +45,13 @@ check-sync: install
 	@$(BIN)/python scripts/build_docs.py --check-readme
 
 # nbdev_test alone; `make docs` runs every notebook the same way and keeps the outputs for the site.
-# Two notebooks at once share the cores (half each, at least one thread), as in `make docs`, unless OMP_NUM_THREADS is set.
+# Two notebooks at once share the cores (half each, at least one thread), as in `make docs`, unless OMP_NUM_THREADS or
+# MKL_NUM_THREADS is set (torch reads MKL's first).
 test-nbs: install
-	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(( $$(nproc) / 2 > 1 ? $$(nproc) / 2 : 1 ))} $(BIN)/nbdev_test --n_workers 2 --do_print
+	@if [ -z "$${OMP_NUM_THREADS}$${MKL_NUM_THREADS}" ]; then \
+	  n=$$(( $$(nproc) / 2 > 1 ? $$(nproc) / 2 : 1 )); export OMP_NUM_THREADS=$$n MKL_NUM_THREADS=$$n; fi; \
+	echo "nbdev_test, 2 notebooks at a time: OMP_NUM_THREADS=$${OMP_NUM_THREADS:-unset} MKL_NUM_THREADS=$${MKL_NUM_THREADS:-unset}"; \
+	$(BIN)/nbdev_test --n_workers 2 --do_print
 
 # The documentation site in _docs/ (git-ignored): every notebook executed as nbdev_test does, rendered with its outputs.
 docs: install

@@ -103,14 +103,16 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")   # what torch's and N
 
 def notebook_environment(workers: int) -> tuple[dict, str]:
     """(environment of a notebook's process, a line saying its thread count): the cores this process may use, shared by the
-    `workers` notebooks that run at once (at least one thread each), unless the caller set OMP_NUM_THREADS.
+    `workers` notebooks that run at once (at least one thread each), unless the caller set OMP_NUM_THREADS or
+    MKL_NUM_THREADS (torch takes MKL's over OpenMP's when both are set).
 
     Why: torch starts one thread per core in each process, so 2 notebooks on 2 cores ran 4 busy threads. Measured on
     the 2-core CI machine (2026-12-06), 2 processes each running 30 small training steps took 10.5-13.2 s with 2 threads
     each and 5.9-6.8 s with 1 thread each (one process alone: 3.6 s with 2 threads, 6.0 s with 1); the whole site, back
     to back, took 628 s with 2 threads per notebook and 235 s with 1 (`07_trainer` 217 s -> 45 s, `03_losses` 135 -> 32)."""
     env = dict(os.environ)
-    if "OMP_NUM_THREADS" in env: return env, f"OMP_NUM_THREADS={env['OMP_NUM_THREADS']} (set by the caller)"
+    chosen = [f"{name}={env[name]}" for name in THREAD_VARIABLES if env.get(name, "").strip()]   # an empty value is unset
+    if chosen: return env, " ".join(chosen) + " (set by the caller)"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     threads = max(1, cores // max(1, workers))
     env.update({name: str(threads) for name in THREAD_VARIABLES})
@@ -120,7 +122,7 @@ def notebook_environment(workers: int) -> tuple[dict, str]:
 def execute_all(paths: list[Path], workers: int, scratch: Path) -> dict:
     "{path: executed notebook}: each notebook in its own Python process (`--execute-one`), `workers` at a time; any failure stops the build."
     results, failed, queue, running = {}, [], list(paths), {}
-    env, threads = notebook_environment(workers)
+    env, threads = notebook_environment(min(workers, len(paths)))   # a lone notebook gets every core
     print(f"executing {len(paths)} notebook(s), {threads}", flush=True)
     while queue or running:
         while queue and len(running) < max(1, workers):

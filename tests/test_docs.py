@@ -80,12 +80,20 @@ def test_notebooks_at_once_share_the_cores(tmp_path, monkeypatch):
     def threads_seen(workers):
         executed = builder.execute_all(paths, workers, tmp_path / "scratch")
         return {int("".join(executed[p]["cells"][0]["outputs"][0]["text"])) for p in paths}
-    cores = len(os.sched_getaffinity(0))
     for name in builder.THREAD_VARIABLES: monkeypatch.delenv(name, raising=False)
-    assert threads_seen(2) == {max(1, cores // 2)}
-    assert threads_seen(1) == {cores}
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")   # torch caps the count at the cores: a caller's 1 on one worker tells
+    # torch's own default (one per physical core; it never goes above it): what one notebook alone gets
+    alone = int(subprocess.run([sys.executable, "-c", "import torch; print(torch.get_num_threads())"], capture_output=True, text=True, check=True).stdout)
+    cores = len(os.sched_getaffinity(0))
+    assert threads_seen(2) == {min(alone, max(1, cores // 2))}
+    assert threads_seen(1) == {alone}
+    monkeypatch.setenv("OMP_NUM_THREADS", "")    # empty: unset, as in the Makefile's ${OMP_NUM_THREADS:-...}
+    assert threads_seen(2) == {min(alone, max(1, cores // 2))}
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")   # the caller's choice is kept (1 on one worker: below any default)
     assert threads_seen(1) == {1}
+    import torch
+    if torch.backends.mkl.is_available():   # an MKL build (pip's x86 wheels) reads MKL's count before OpenMP's
+        monkeypatch.delenv("OMP_NUM_THREADS"); monkeypatch.setenv("MKL_NUM_THREADS", "1")
+        assert threads_seen(1) == {1}
 
 
 def test_links_to_what_the_repository_does_not_hold_are_errors(tmp_path):

@@ -45,13 +45,12 @@ check-sync: install
 	@$(BIN)/python scripts/build_docs.py --check-readme
 
 # nbdev_test alone; `make docs` runs every notebook the same way and keeps the outputs for the site.
-# Two notebooks at once share the cores (half each, at least one thread), as in `make docs`, unless OMP_NUM_THREADS or
-# MKL_NUM_THREADS is set (torch reads MKL's first).
+# Two notebooks at once share the cores as in `make docs` (scripts/build_docs.py --thread-env), unless OMP_NUM_THREADS or
+# MKL_NUM_THREADS is set.
 test-nbs: install
-	@if [ -z "$${OMP_NUM_THREADS}$${MKL_NUM_THREADS}" ]; then \
-	  n=$$(( $$(nproc) / 2 > 1 ? $$(nproc) / 2 : 1 )); export OMP_NUM_THREADS=$$n MKL_NUM_THREADS=$$n; fi; \
-	echo "nbdev_test, 2 notebooks at a time: OMP_NUM_THREADS=$${OMP_NUM_THREADS:-unset} MKL_NUM_THREADS=$${MKL_NUM_THREADS:-unset}"; \
-	$(BIN)/nbdev_test --n_workers 2 --do_print
+	@settings="$$($(BIN)/python scripts/build_docs.py --thread-env 2)"; \
+	echo "nbdev_test, 2 notebooks at a time: $${settings:-the thread counts you set}"; \
+	env $$settings $(BIN)/nbdev_test --n_workers 2 --do_print
 
 # The documentation site in _docs/ (git-ignored): every notebook executed as nbdev_test does, rendered with its outputs.
 docs: install

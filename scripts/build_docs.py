@@ -101,28 +101,28 @@ def execute_notebook(path: Path) -> tuple[dict | None, str]:
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")   # what torch's and NumPy's thread pools read at start
 
 
-def notebook_environment(workers: int) -> tuple[dict, str]:
-    """(environment of a notebook's process, a line saying its thread count): the cores this process may use, shared by the
-    `workers` notebooks that run at once (at least one thread each), unless the caller set OMP_NUM_THREADS or
-    MKL_NUM_THREADS (torch takes MKL's over OpenMP's when both are set).
+def thread_settings(workers: int) -> tuple[dict, str]:
+    """(the thread variables a notebook's process gets, a line saying its thread count): the cores this process may use,
+    shared by the `workers` notebooks that run at once (at least one thread each); none when the caller set
+    OMP_NUM_THREADS or MKL_NUM_THREADS (torch takes MKL's over OpenMP's when both are set; an empty value is unset).
+    `make test-nbs` takes the same settings for nbdev_test (`--thread-env`).
 
     Why: torch starts one thread per core in each process, so 2 notebooks on 2 cores ran 4 busy threads. Measured on
     the 2-core CI machine (2026-12-06), 2 processes each running 30 small training steps took 10.5-13.2 s with 2 threads
     each and 5.9-6.8 s with 1 thread each (one process alone: 3.6 s with 2 threads, 6.0 s with 1); the whole site, back
     to back, took 628 s with 2 threads per notebook and 235 s with 1 (`07_trainer` 217 s -> 45 s, `03_losses` 135 -> 32)."""
-    env = dict(os.environ)
-    chosen = [f"{name}={env[name]}" for name in THREAD_VARIABLES if env.get(name, "").strip()]   # an empty value is unset
-    if chosen: return env, " ".join(chosen) + " (set by the caller)"
+    chosen = [f"{name}={os.environ[name]}" for name in THREAD_VARIABLES if os.environ.get(name, "").strip()]
+    if chosen: return {}, " ".join(chosen) + " (set by the caller)"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     threads = max(1, cores // max(1, workers))
-    env.update({name: str(threads) for name in THREAD_VARIABLES})
-    return env, f"{threads} thread(s) per notebook: {cores} core(s) shared by {max(1, workers)} notebook(s) at a time"
+    return {name: str(threads) for name in THREAD_VARIABLES}, f"{threads} thread(s) per notebook: {cores} core(s) shared by {max(1, workers)} notebook(s) at a time"
 
 
 def execute_all(paths: list[Path], workers: int, scratch: Path) -> dict:
     "{path: executed notebook}: each notebook in its own Python process (`--execute-one`), `workers` at a time; any failure stops the build."
     results, failed, queue, running = {}, [], list(paths), {}
-    env, threads = notebook_environment(min(workers, len(paths)))   # a lone notebook gets every core
+    settings, threads = thread_settings(min(workers, len(paths)))   # a lone notebook gets every core
+    env = {**os.environ, **settings}
     print(f"executing {len(paths)} notebook(s), {threads}", flush=True)
     while queue or running:
         while queue and len(running) < max(1, workers):
@@ -332,9 +332,12 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="notebooks executed at once")
     parser.add_argument("--readme", action="store_true", help="write README.md from nbs/index.ipynb and stop")
     parser.add_argument("--check-readme", action="store_true", help="fail when README.md differs from what nbs/index.ipynb gives")
+    parser.add_argument("--thread-env", type=int, metavar="WORKERS", help="print the thread variables (NAME=value ...) that WORKERS notebooks at once get, and stop (`make test-nbs`)")
     parser.add_argument("--execute-one", metavar="NOTEBOOK", help=argparse.SUPPRESS)   # the worker of execute_all
     parser.add_argument("--to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.thread_env is not None:
+        print(" ".join(f"{k}={v}" for k, v in thread_settings(args.thread_env)[0].items())); return
     if args.execute_one:
         nb, error = execute_notebook(Path(args.execute_one).resolve())
         if error: sys.stderr.write(error + "\n"); sys.exit(1)

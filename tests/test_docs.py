@@ -1,11 +1,13 @@
 """The documentation site (scripts/build_docs.py, `make docs`): pages built from the notebooks, checked in headless Chromium."""
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from conftest import screenshot_is_not_blank, served
 
@@ -68,8 +70,7 @@ def test_failing_or_dying_notebooks_stop_the_build(tmp_path, capsys):
 
 def test_notebooks_at_once_share_the_cores(tmp_path, monkeypatch):
     # Two notebooks at a time on this machine's cores: torch in each reports its share (at least one thread), not a thread
-    # per core each (4 busy threads on 2 cores ran the docs build 2.7x slower); an OMP_NUM_THREADS the caller set is kept.
-    import os
+    # per core each (4 busy threads on 2 cores ran the docs build 2.7x slower); a thread count the caller set is kept.
     builder = load_builder()
     nb = {"cells": [{"cell_type": "code", "id": "a1", "metadata": {}, "execution_count": None, "outputs": [],
                      "source": "import torch\nprint(torch.get_num_threads())"}],
@@ -86,11 +87,15 @@ def test_notebooks_at_once_share_the_cores(tmp_path, monkeypatch):
     cores = len(os.sched_getaffinity(0))
     assert threads_seen(2) == {min(alone, max(1, cores // 2))}
     assert threads_seen(1) == {alone}
-    monkeypatch.setenv("OMP_NUM_THREADS", "")    # empty: unset, as in the Makefile's ${OMP_NUM_THREADS:-...}
+    def thread_env():   # what `make test-nbs` hands nbdev_test
+        return subprocess.run([sys.executable, "scripts/build_docs.py", "--thread-env", "2"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    share = max(1, cores // 2)
+    assert thread_env() == [f"OMP_NUM_THREADS={share}", f"MKL_NUM_THREADS={share}"]
+    monkeypatch.setenv("OMP_NUM_THREADS", "")    # empty: unset
+    assert thread_env() == [f"OMP_NUM_THREADS={share}", f"MKL_NUM_THREADS={share}"]
     assert threads_seen(2) == {min(alone, max(1, cores // 2))}
     monkeypatch.setenv("OMP_NUM_THREADS", "1")   # the caller's choice is kept (1 on one worker: below any default)
-    assert threads_seen(1) == {1}
-    import torch
+    assert threads_seen(1) == {1} and thread_env() == []
     if torch.backends.mkl.is_available():   # an MKL build (pip's x86 wheels) reads MKL's count before OpenMP's
         monkeypatch.delenv("OMP_NUM_THREADS"); monkeypatch.setenv("MKL_NUM_THREADS", "1")
         assert threads_seen(1) == {1}

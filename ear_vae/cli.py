@@ -125,7 +125,7 @@ def _add_training(sub):
     p.add_argument("--recipe", "--variant", dest="recipe", required=True, choices=list(RECIPES), help="the loss recipe (nbs/03_losses.ipynb); --variant is its older name")
     _training_arguments(p, "run folder: checkpoint.pt, model.pyt (exported generator), model_config.json")
     p.add_argument("--warmstart", default=None, metavar="CHECKPOINT",
-                   help="start from this shared warm start (`ear-vae warmstart` at the same seed and params) unless OUT/checkpoint.pt resumes")
+                   help="start from this shared warm start (`ear-vae warmstart` with the same params; a run at any seed may continue it) unless OUT/checkpoint.pt resumes")
     p.add_argument("--init-from", default=None, metavar="REF",
                    help="fine-tune: start the generator from this model (a path, `official` or hf:OWNER/NAME[@REV][:FILE]; its architecture must be model.preset's) with a fresh discriminator, which trains alone for train.disc_warmup_steps first")
 
@@ -226,7 +226,7 @@ def _add_pipeline_steps(sub):
                     ["ear-vae codecs --clips data/test_clips --out eval/codecs"])
     _params_argument(p); p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/codecs", help="one folder per codec")
 
-    p = _subcommand(sub, "control", "score the controls on the test clips (pipeline stage): random phase (chance for ICPC/CCPC/SI-SDR, an oracle for Mel/STFT) "
+    p = _subcommand(sub, "control", "score the controls on the test clips (pipeline stage): random phase (chance for ICPC/CCPC/SI-SDR, given the magnitudes) "
                     "and mono downmix (no stereo image)", cmd_control, ["ear-vae control --clips data/test_clips --out eval/control"])
     p.add_argument("--clips", default="data/test_clips", help="clip folder"); p.add_argument("--out", default="eval/control", help="OUT/<control>/per_file.csv and metrics.json")
     p.add_argument("--seed", type=int, default=0, help="the phase draw of the first clip (the next clips: seed + 1, ...)")

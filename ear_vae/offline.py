@@ -144,7 +144,7 @@ class ClipScorer:
         return time.perf_counter() - start
 
     def control(self):
-        "The controls of every clip (`08a_evaluation`: random phase, chance for ICPC, CCPC, SI-SDR and an oracle for Mel, STFT; mono downmix, no stereo image), each as an arm."
+        "The controls of every clip (`08a_evaluation`: random phase, chance for ICPC, CCPC, SI-SDR and given the magnitudes; mono downmix, no stereo image), each as an arm."
         for kind, make in CONTROLS.items():
             for i, clip in enumerate(self.clips): self._submit(kind, "control", 0, 0, 0.0, clip, make(self.clips[clip], seed=i))
 
@@ -330,7 +330,7 @@ def plot_ablation(results: dict, path):
     for ax, m in zip(axes.flat, METRICS.values()):
         for arm, checkpoints in results["summary"].items():
             pts = sorted((c["step"], c["metrics"][m.name]) for c in checkpoints.values())
-            if arm == CONTROL: ax.axhline(pts[0][1]["mean"], color="gray", ls="--", label="random-phase control (chance: ICPC, CCPC, SI-SDR; oracle: Mel, STFT)"); continue
+            if arm == CONTROL: ax.axhline(pts[0][1]["mean"], color="gray", ls="--", label="random-phase control (chance: ICPC, CCPC, SI-SDR; given the magnitudes)"); continue
             if arm == MONO_CONTROL: ax.axhline(pts[0][1]["mean"], color="tab:brown", ls=":", label="mono-downmix control (no stereo image)"); continue
             steps = [s for s, _ in pts]
             ax.plot(steps, [v["mean"] for _, v in pts], marker="o", label=names.get(arm, arm))

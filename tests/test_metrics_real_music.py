@@ -29,8 +29,23 @@ def test_true_peak_matches_ffmpeg(real_music_clips, tmp_path):
 
 
 def test_loudness_matches_pyloudnorm(real_music_clips):
-    for audio, rate, name in real_music_clips:
-        clip = torch.tensor(audio[: 10 * rate].T, dtype=torch.float32)
-        metrics = evaluate_pair(clip, clip)
-        reference = pyloudnorm.Meter(rate).integrated_loudness(clip.double().numpy().T)
-        assert abs(metrics["loudness_reference"] - reference) < 0.1, (name, metrics["loudness_reference"], reference)
+    clips = [torch.tensor(audio[: 10 * rate].T, dtype=torch.float32) for audio, rate, _ in real_music_clips]
+    for i, (_, rate, name) in enumerate(real_music_clips):
+        estimate, reference = clips[(i + 1) % len(clips)], clips[i]   # another track as the estimate: each side measured on its own audio
+        n = min(estimate.shape[-1], reference.shape[-1])
+        metrics = evaluate_pair(estimate[:, :n], reference[:, :n])
+        for key, audio in (("loudness_estimate", estimate), ("loudness_reference", reference)):
+            expected = pyloudnorm.Meter(rate).integrated_loudness(audio[:, :n].double().numpy().T)
+            assert abs(metrics[key] - expected) < 0.1, (name, key, metrics[key], expected)
+
+
+def test_true_peak_distance_matches_ffmpeg(real_music_clips, tmp_path):
+    "dbTP distance of one track against another: |TP(estimate) - TP(reference)|, each true peak as ffmpeg's ebur128 reads it."
+    (a, rate, name_a), (b, _, name_b) = real_music_clips[:2]
+    n = 10 * rate
+    for side, audio in (("estimate", a[:n] * 10 ** (-4 / 20)), ("reference", b[:n])):
+        sf.write(tmp_path / f"{side}.wav", audio, rate, subtype="FLOAT")
+    metrics = evaluate_pair(str(tmp_path / "estimate.wav"), str(tmp_path / "reference.wav"))
+    peaks = {side: ffmpeg_true_peak(tmp_path / f"{side}.wav") for side in ("estimate", "reference")}
+    assert abs(metrics["true_peak_estimate"] - peaks["estimate"]) < 0.1 and abs(metrics["true_peak_reference"] - peaks["reference"]) < 0.1, (metrics, peaks)
+    assert abs(metrics["dbtp_distance"] - abs(peaks["estimate"] - peaks["reference"])) < 0.2, (name_a, name_b, metrics["dbtp_distance"], peaks)

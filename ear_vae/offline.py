@@ -33,6 +33,7 @@ from .checkpoints import load_checkpoint, save_weights
 from .metrics import METRICS, evaluate_pair
 from .model import choose_device
 from .params import Evaluate, Params, apply_overrides, load_params
+from .preflight import cuda_tests_command
 from .stats import interval
 from .trainer import Callback, Trainer, Until, as_floats, fit, step_role
 
@@ -82,8 +83,8 @@ def _interval(values) -> dict:
 def summarise(rows: list[dict], reference_arm: str = "sao") -> dict:
     "Per (arm, checkpoint): Table-1 means with 95 % intervals over clips; paired differences against `reference_arm` (positive = better)."
     import pandas as pd
-    table = pd.DataFrame(rows)
-    for m in METRICS.values(): table[m.name] = m.shown(table[m.name])
+    table = pd.DataFrame(rows, columns=None if rows else ["arm", "fraction", "step", "clip"])   # nothing scored: an empty summary
+    for m in METRICS.values(): table[m.name] = m.shown(table[m.name]) if m.name in table else np.nan   # every scoring failed: NaN
     out = {}
     for (arm, fraction), group in table.groupby(["arm", "fraction"]):
         entry = {"step": int(group["step"].iloc[0]), "clips": len(group), "metrics": {m: _interval(group[m]) for m in METRICS}}
@@ -152,11 +153,11 @@ class ClipScorer:
         meta = {"arm": arm, "recipe": recipe, "seed": seed, "step": step, "fraction": fraction, "split": clip.split("/")[0], "clip": clip.split("/", 1)[1]}
         self.futures.append((meta, self._score(estimate, self.references[clip] if self.pool else self.clips[clip])))
 
-    def gather(self) -> float:
-        "Wait for the submitted scores; a failed scoring becomes a row with its error, not a lost run. The seconds it took."
+    def gather(self, until: float | None = None) -> float:
+        "Wait for the submitted scores (until the time `until` at most); a failed or late scoring becomes a row with its error, not a lost run. The seconds it took."
         start = time.perf_counter()
         for meta, future in self.futures:
-            try: self.rows.append({**meta, **future.result()})
+            try: self.rows.append({**meta, **future.result(None if until is None else max(0.0, until - time.time()))})
             except Exception as e: self.rows.append({**meta, "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"})
         self.futures.clear()
         return time.perf_counter() - start
@@ -302,7 +303,7 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
         train_seconds = time.perf_counter() - train_start
         try: weights = save_weights({a.name: a.inference_model for a in arms if a.name in weights_of}, out) if arms else {}
         except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")
-        scorer.gather(); scorer.close()
+        scorer.gather(until=deadline + 10.0); scorer.close()   # a queue still busy then: rows marked TimeoutError, the results written in time
     trained = min((a.step for a in arms), default=0)  # an arm that failed mid-step is behind the others
     generator_updates = sum(step_role(s, params.train.replace(disc_warmup_steps=disc_warmup, warmstart_steps=warm_steps)) != "discriminator" for s in range(trained))
     audio_seconds = generator_updates * o.batch_size * o.segment_samples / TARGET_RATE
@@ -385,8 +386,7 @@ def node_run(bundle, out, params: Params, budget: float = 540.0, started: float 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")])}
     if gpu:
         if skip_tests: _log("CUDA tests skipped (--skip-tests)")
-        else: phases["cuda_tests"] = _subprocess_phase([sys.executable, "-m", "pytest", "-q", "-m", "cuda", "-p", "no:cacheprovider",
-                                                        str(repo / "tests" / "test_cuda.py")], min(tests_seconds, deadline - time.time() - 200), "CUDA tests", env)
+        else: phases["cuda_tests"] = _subprocess_phase(cuda_tests_command(repo), min(tests_seconds, deadline - time.time() - 200), "CUDA tests", env)
         phases["bench"] = _subprocess_phase(bench_command("gpu", out / "bench.json"), min(bench_seconds, deadline - time.time() - ABLATION_MIN_SECONDS), "GPU bench", env)
         levers = lever_phase_seconds(params.offline.levers_seconds, deadline - time.time())   # its JSON is written after every lever: cut at its limit, it keeps what it measured
         if levers: phases["levers"] = _subprocess_phase(bench_command("levers", out / "bench_levers.json", "cuda", "paper", levers), levers + LEVER_SLACK, "lever bench", env)

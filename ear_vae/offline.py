@@ -163,7 +163,11 @@ class ClipScorer:
         return time.perf_counter() - start
 
     def close(self):
-        if self.pool: self.pool.shutdown(wait=False, cancel_futures=True)
+        "Stop the workers; one still busy with a scoring `gather` gave up on (TimeoutError) is killed: the process could not exit while it ran."
+        if not self.pool: return
+        busy = list((self.pool._processes or {}).values()) if any(r.get("error", "").startswith("TimeoutError") for r in self.rows) else []
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in busy: process.kill()   # SIGKILL: SIGTERM was seen lost in a notebook kernel (1 run in 4); the worker holds nothing to save
 
 # %% ../nbs/11_offline.ipynb #a6b092f4
 class ScoreAt(Callback):
@@ -242,15 +246,11 @@ def _shared_warm_start(params: Params, warm_steps: int, steps: int, batches: Ste
     fit(warm, batches.stream(device=device), Until(steps=warm_steps, deadline=deadline), [history])
     if warm.step < warm_steps:   # late: the warm start ends here, and the arms continue it from this step
         _log(f"the warm start stopped at step {warm.step} of {warm_steps}: the budget's share for it is spent")
-        warm = _rescheduled(warm, warm_trainer(params, warm.step, steps))
+        fresh = warm_trainer(params, warm.step, steps); fresh._load_state(warm.state_dict()); warm = fresh   # the same state, the earlier end
     scorer.evaluate([warm], 0.0)
     path = Path(tempfile.mkdtemp()) / "warmstart.pt"
     warm.save_checkpoint(path)
     return path
-
-def _rescheduled(trained: Trainer, fresh: Trainer) -> Trainer:
-    "`fresh` (the same run with an earlier end of the warm start) holding `trained`'s state."
-    fresh._load_state(trained.state_dict()); return fresh
 
 def _arms_from(path: Path, arms: list, params: Params, warm_steps: int, recipe_steps: int) -> tuple[list, int]:
     "Every arm started from the warm start at `path` (rebuilt, with the same weights, when it stopped before `warm_steps`); (arms, the warm start's steps)."

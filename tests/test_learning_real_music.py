@@ -96,8 +96,8 @@ def test_short_training_reconstructs_real_music(real_prepared, real_music_clips,
     # the training did it: before its first step the same generator passes both checks above (correlation -0.466 own vs
     # -0.530 other, Mel 2.98 vs 3.31: the signal-preserving start follows its input), but its own Mel distance is 2.98
     # against the trained 1.85 and its log-mel correlation -0.47 against 0.75. A trainer whose steps did not learn fails here.
-    start_own, _ = _own_vs_other_correlation(_reconstruct(untrained, x), x)
-    start_mel, _ = _own_vs_other_mel(_reconstruct(untrained, x), x)
+    y_start = _reconstruct(untrained, x)
+    (start_own, _), (start_mel, _) = _own_vs_other_correlation(y_start, x), _own_vs_other_mel(y_start, x)
     assert own_mel < 0.8 * start_mel and own > start_own + 0.5, ((own_mel, start_mel), (own, start_own))
     # the criteria tell a reconstruction from an input-independent output: PyTorch's default start, untrained, gives one
     # output for (almost) every input (nbs/04_model.ipynb; after 150 steps of training it still did, equal to 1e-6) and

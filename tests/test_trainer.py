@@ -156,8 +156,9 @@ def test_dataloader_workers_and_preload_give_the_same_run(toy_prepared, tmp_path
 def test_a_non_logging_step_syncs_with_the_host_at_most_once(toy_prepared, tmp_path, monkeypatch):
     params = tiny_params(steps=10, disc_warmup_steps=1)
     trainer, batches = Trainer(params, "full"), [training_batches(params, toy_prepared).batch(step) for step in range(3)]
-    # every way a tensor's value reaches Python waits for the device on CUDA: .item(), .tolist(), .numpy(), and bool(),
-    # float(), int() and indexing with a tensor (`if t:`, `f"{t:.3f}"`, `x[t]` go through these); each is counted
+    # the ways a tensor's value reaches Python, each a wait for the device on CUDA: .item(), .tolist(), .numpy(), bool(),
+    # float(), int() and index() (`if t:` and `f"{t:.3f}"` go through these). Syncs inside torch (.cpu(), a boolean mask,
+    # nonzero) do not pass here: tests/test_cuda.py counts them all with CUDA's sync debug mode
     calls = []
     for name in ("item", "tolist", "numpy", "__bool__", "__float__", "__int__", "__index__"):
         original = getattr(torch.Tensor, name)

@@ -1,5 +1,5 @@
 """CUDA checks (marked `cuda`; skipped on machines without a GPU, such as CI): CPU-vs-CUDA parity of every loss
-term and of the model, a bf16 training step of the `small` preset, and `torchrun` with NCCL. The offline node run
+term and of the model, a bf16 training step of the `small` preset and of the node study's `demo`, and `torchrun` with NCCL. The offline node run
 (`scripts/offline_gpu_run.sh`) runs them first; on a GPU machine: `pytest -m cuda tests/test_cuda.py`."""
 import json
 import os
@@ -125,9 +125,10 @@ def test_model_outputs_cpu_cuda_parity():
     assert rel <= 1e-4, f"relative difference {rel:.2e}"
 
 
-def test_bf16_training_step_small_is_finite(toy_prepared, tmp_path):
+@pytest.mark.parametrize("preset", ["small", "demo"])   # demo: the node study's (params.yaml offline.preset), with its DC path and latent range
+def test_bf16_training_step_is_finite(toy_prepared, tmp_path, preset):
     params = tiny_params(steps=4, disc_warmup_steps=1, device="cuda", bf16=True, segment_samples=65536, batch_size=4)
-    params = params.replace(model=params.model.replace(preset="small"))
+    params = params.replace(model=params.model.replace(preset=preset))
     trainer, batches = Trainer(params, "full"), training_batches(params, toy_prepared)
     logged = [as_floats(trainer.training_step(batches.batch(step))) for step in range(3)]  # generator-only, adversarial generator, discriminator
     assert all(logged), "a step was skipped as non-finite"

@@ -3,7 +3,9 @@ steps) continued with the same loss, params and batch stream, scored on validati
 the mono downmix of the same clips, every EVERY steps.
 SAO_WEIGHT > 0 adds SAO's reconstruction loss (A-weighted multi-resolution STFT on sum, difference, L and R: the trainer's
 `sao_loss` yardstick) at that weight to the warm start's waveform L1 and log-mel.
-usage: python longer.py OUT.json EXTRA_STEPS [EVERY [SAO_WEIGHT]]      (from the repository root, after `make repro` or `make pull`)"""
+usage: python longer.py OUT.json EXTRA_STEPS [EVERY [SAO_WEIGHT]]      (from the repository root, after `make repro` or `make pull`)
+OUT.json is rewritten after every block (atomically) and the trainer's state is kept beside it as OUT.pt (git-ignored): run the
+same command again and it goes on from the last block instead of starting afresh."""
 import json, sys, time
 from pathlib import Path
 import numpy as np, soundfile as sf, torch
@@ -23,8 +25,10 @@ start = state["step"]
 # SAO_WEIGHT is loss.warmstart_stft_weight (added to the package after these runs, with the same math as this script's own term then)
 params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={start + extra + 1}", f"train.steps={start + extra + 2}", "train.device=cpu",
                                                       f"loss.warmstart_stft_weight={sao_weight}"])
-trainer = Trainer(params, None); trainer._load_state(state)
-assert trainer.step == start
+trainer = Trainer(params, None)
+resume = out.with_suffix(".pt")
+trainer._load_state(load_checkpoint(resume) if resume.exists() else state)
+assert trainer.step == start or resume.exists()
 
 def valid_clips(seconds=10.0):
     "10-s clips at 1/4, 1/2 and 3/4 of every validation recording (the test split is not touched)."
@@ -48,9 +52,15 @@ def model_scores():
     with torch.no_grad(): s = score(lambda x: model.reconstruct(x))
     model.train(); return s
 
-result = {"clips": len(clips), "start_step": start, "sao_weight": sao_weight, "mono_downmix": score(mono_downmix_control), "curve": []}
+def save():
+    "The curve so far, atomically, and the trainer's state to resume from."
+    tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.rename(out)
+    trainer.save_checkpoint(resume)
+
+if resume.exists(): result = json.loads(out.read_text())   # its last point is the start of the block that OUT.pt ends
+else: result = {"clips": len(clips), "start_step": start, "sao_weight": sao_weight, "mono_downmix": score(mono_downmix_control), "curve": []}
 batches = training_batches(params, "data/prepared")
-t0 = time.time()
+t0 = time.time() - (result["curve"][-1]["seconds"] + result["curve"][-1]["next_block_seconds"] if result["curve"] else 0.0)
 while True:
     result["curve"].append({"step": trainer.step, "seconds": round(time.time() - t0, 1), **model_scores()})   # since the start, scoring included
     print(json.dumps(result["curve"][-1]), flush=True)
@@ -58,5 +68,6 @@ while True:
     tt = time.time()
     for _ in range(every): trainer.training_step(batches.batch(trainer.step))
     result["curve"][-1]["next_block_seconds"] = round(time.time() - tt, 1)
+    save()
 print("mono", json.dumps(result["mono_downmix"]))
 tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.rename(out)

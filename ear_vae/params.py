@@ -212,7 +212,7 @@ def _arms_ok(arms) -> bool:
 class Offline(Section):
     "The offline GPU node's budgeted paired run; flags of `ear-vae node run` override these."
     _prefix = "offline."
-    preset: str = key("small", "the node's model preset", one_of(PRESETS))
+    preset: str = key("demo", "the node's model preset (the pipeline's; small: the paper's 1024x)", one_of(PRESETS))
     batch_size: int = key(16, "crops per step", POSITIVE_INT)
     segment_samples: int = key(65536, "the crop length (a multiple of 1024)", SEGMENT)
     bf16: bool = key(True, "bf16 autocast on the GPU")

@@ -4,7 +4,7 @@
 # Installs the bundle's wheels into a temporary folder (no network), then runs the CUDA tests, the GPU bench, the lever bench and
 # the paired ablation inside BUDGET_SECONDS (default 540) counted from now, writing at most 8 files to OUT.
 # Environment: EAR_VAE_BUNDLE (default: bundle/ of this repository), EAR_VAE_OFFLINE_ARGS (extra arguments of
-# `python -m ear_vae.offline run`, e.g. "--preset demo --batch 2"), PYTHON (default python3).
+# `python -m ear_vae.offline run`, e.g. "--preset small --batch 8"), PYTHON (default python3).
 set -euo pipefail
 STARTED=$(date +%s)
 OUT=${1:?usage: bash scripts/offline_gpu_run.sh OUT [BUDGET_SECONDS]}

@@ -28,7 +28,6 @@ params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={s
 trainer = Trainer(params, None)
 resume = out.with_suffix(".pt")
 trainer._load_state(load_checkpoint(resume) if resume.exists() else state)
-assert trainer.step == start or resume.exists()
 
 def valid_clips(seconds=10.0):
     "10-s clips at 1/4, 1/2 and 3/4 of every validation recording (the test split is not touched)."
@@ -52,15 +51,24 @@ def model_scores():
     with torch.no_grad(): s = score(lambda x: model.reconstruct(x))
     model.train(); return s
 
-def save():
-    "The curve so far, atomically, and the trainer's state to resume from."
+def write_result():
     tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.rename(out)
-    trainer.save_checkpoint(resume)
 
-if resume.exists(): result = json.loads(out.read_text())   # its last point is the start of the block that OUT.pt ends
+def save():
+    "The trainer's state to resume from, then the curve so far (atomically; a kill between the two leaves the JSON behind, never ahead)."
+    trainer.save_checkpoint(resume)
+    result["elapsed"] = round(time.time() - t0, 1); write_result()
+
+if resume.exists():
+    result = json.loads(out.read_text())
+    last = result["curve"][-1]
+    result.setdefault("elapsed", last["seconds"] + last.get("next_block_seconds", 0.0))   # files written before "elapsed" was kept
+    if last["step"] == trainer.step: result["curve"].pop()   # a finished run's last point: scored again
+    elif last["step"] + every != trainer.step: raise SystemExit(f"{resume}: at step {trainer.step}, but {out} ends with the block from step {last['step']} (EVERY {every})")
+    if (result["clips"], result.get("sao_weight", 0.0)) != (len(clips), sao_weight): raise SystemExit(f"{out}: other clips or SAO_WEIGHT than this run's")
 else: result = {"clips": len(clips), "start_step": start, "sao_weight": sao_weight, "mono_downmix": score(mono_downmix_control), "curve": []}
 batches = training_batches(params, "data/prepared")
-t0 = time.time() - (result["curve"][-1]["seconds"] + result["curve"][-1]["next_block_seconds"] if result["curve"] else 0.0)
+t0 = time.time() - result.get("elapsed", 0.0)   # "seconds" counts the time since the first start, scoring included
 while True:
     result["curve"].append({"step": trainer.step, "seconds": round(time.time() - t0, 1), **model_scores()})   # since the start, scoring included
     print(json.dumps(result["curve"][-1]), flush=True)
@@ -70,4 +78,4 @@ while True:
     result["curve"][-1]["next_block_seconds"] = round(time.time() - tt, 1)
     save()
 print("mono", json.dumps(result["mono_downmix"]))
-tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.rename(out)
+result["elapsed"] = round(time.time() - t0, 1); write_result()

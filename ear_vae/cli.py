@@ -117,7 +117,7 @@ def _add_training(sub):
     "`ear-vae train` and `ear-vae warmstart`."
     from ear_vae.losses import RECIPES
     p = _subcommand(sub, "train", "train one loss recipe (resumes from OUT/checkpoint.pt; torchrun for several GPUs)", cmd_train,
-                    ["ear-vae train --recipe full --out models/try --set train.steps=30",
+                    ["ear-vae train --recipe full --out models/try --set train.warmstart_steps=0 --set train.steps=30",
                      "ear-vae train --recipe sao --seed 1 --out models/sao/seed1 --set train.device=cuda --set train.bf16=true",
                      "torchrun --nproc_per_node 8 -m ear_vae.cli train --recipe full --out models/full",
                      "ear-vae train --recipe full --init-from official --out models/finetune --set model.preset=paper --set train.device=cuda   # fine-tune the authors' model"])
@@ -290,7 +290,7 @@ def cmd_node(args):
     "The offline GPU node (nbs/11_offline.ipynb): `bundle` here, `run` there (`bash scripts/offline_gpu_run.sh` calls it)."
     from ear_vae.bundle import make_bundle
     from ear_vae.offline import node_run, run_params
-    if args.node_command == "bundle": make_bundle(args.prepared, args.clips, args.out, wheels=not args.no_wheels)
+    if args.node_command == "bundle": make_bundle(args.prepared, args.clips, args.out, wheels=not args.no_wheels, training_codec=args.training_codec)
     else: node_run(args.bundle, args.out, run_params(args), args.budget, args.started, skip_tests=args.skip_tests)
 
 def _add_node(sub):
@@ -304,6 +304,7 @@ def _add_node(sub):
     b.add_argument("--prepared", default="data/prepared", help="the prepared corpus"); b.add_argument("--clips", default="data/test_clips", help="the test clips")
     b.add_argument("--out", default="bundle", help="the bundle folder")
     b.add_argument("--no-wheels", action="store_true", help="skip the wheels (a node that has every package)")
+    b.add_argument("--training-codec", default="vorbis", choices=["vorbis", "flac16"], help="every training track as Ogg Vorbis at the best quality that fits, or as many lossless 16-bit FLAC copies as fit")
     r = node.add_parser("run", help="the node's run: CUDA tests, GPU bench, lever bench, paired ablation (bash scripts/offline_gpu_run.sh calls this)", formatter_class=_HelpFormatter)
     r.add_argument("--bundle", default="bundle", help="the bundle folder"); r.add_argument("--out", required=True, help="at most 8 files come back from here")
     r.add_argument("--budget", type=float, default=540.0, help="seconds for the whole run, counted from --started")
@@ -320,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="εar-VAE: prepare music, train, evaluate, reconstruct. Audio is written as 44.1 kHz stereo "
                                                  "(32-bit float WAV, or FLAC / Ogg by the output's extension); any common input format and rate is read.",
                                      epilog="examples:\n  ear-vae reconstruct song.mp3 song_vae.wav --checkpoint models/full/seed0/model.pyt\n"
-                                            "  ear-vae evaluate reconstructions/ references/ --out metrics.csv\n  ear-vae train --recipe full --out models/try --set train.steps=30\n"
+                                            "  ear-vae evaluate reconstructions/ references/ --out metrics.csv\n  ear-vae train --recipe full --out models/try --set train.warmstart_steps=0 --set train.steps=30\n"
                                             "run `ear-vae COMMAND --help` for each command's options; EAR_VAE_DEBUG=1 shows the traceback of an error")
     parser.add_argument("--version", action="version", version=f"ear-vae {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -14,7 +14,6 @@ import logging
 import math
 import os
 import shutil
-import subprocess
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -23,7 +22,7 @@ import soundfile as sf
 import torch
 from tqdm.auto import tqdm
 from .data import TARGET_RATE, read_manifest, rms_db
-from .io import atomic_path, write_json
+from .io import atomic_path, run_ffmpeg, write_json
 from .checkpoints import load_model
 from .metrics import AUDIO_SUFFIXES, evaluate_pair, load_audio
 from .model import EarVAE, choose_device, inference_model
@@ -244,11 +243,6 @@ CODECS = {
     "aac_128": ("m4a", ["-c:a", "aac", "-b:a", "128k"]),
 }
 
-def _ffmpeg(args: list[str]):
-    if shutil.which("ffmpeg") is None: raise RuntimeError("ffmpeg is not installed (make install installs it with apt-get)")
-    done = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True, text=True)
-    if done.returncode: raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
-
 def align_to(estimate: np.ndarray, reference: np.ndarray, max_lag: int = 4096) -> tuple[np.ndarray, int]:
     "Shift `estimate` [C, T'] to best match `reference` [C, T] (cross-correlation of the channel sums); same length as reference."
     e, r = estimate.sum(0), reference.sum(0)
@@ -267,8 +261,8 @@ def codec_roundtrip(in_path, out_path, codec: str) -> int:
     reference, _ = load_audio(in_path)
     with tempfile.TemporaryDirectory() as tmp:
         encoded, decoded = Path(tmp) / f"enc.{ext}", Path(tmp) / "dec.wav"
-        _ffmpeg(["-i", str(in_path), *args, str(encoded)])
-        _ffmpeg(["-i", str(encoded), "-ar", str(TARGET_RATE), "-ac", "2", "-c:a", "pcm_f32le", str(decoded)])
+        run_ffmpeg(["-i", str(in_path), *args, str(encoded)])
+        run_ffmpeg(["-i", str(encoded), "-ar", str(TARGET_RATE), "-ac", "2", "-c:a", "pcm_f32le", str(decoded)])
         estimate, _ = load_audio(decoded)
     aligned, lag = align_to(estimate.numpy(), reference.numpy())
     write_float_wav(out_path, aligned.T)

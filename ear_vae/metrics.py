@@ -10,6 +10,7 @@ __all__ = ['MEL_FFTS', 'STFT_FFTS', 'STEREO_BANDS_HZ', 'METRICS', 'AUDIO_SUFFIXE
 
 # %% ../nbs/08_metrics.ipynb #13cb4437
 import math
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -18,6 +19,7 @@ import soundfile as sf
 import torch
 import auraloss
 from .data import TARGET_RATE, resample, to_stereo
+from .io import run_ffmpeg
 from .kweighting import integrated_loudness_kweighted
 
 # %% ../nbs/08_metrics.ipynb #5361c7f0
@@ -86,9 +88,9 @@ def ccpc(estimate: torch.Tensor, reference: torch.Tensor, ffts=MEL_FFTS, signed:
 
 # %% ../nbs/08_metrics.ipynb #d2e87007
 def true_peak_db(audio: torch.Tensor | np.ndarray, oversample: int = 4) -> float:
-    "True peak of [C, T] audio in dBTP (4x oversampled, BS.1770-4)."
+    "True peak of [C, T] audio in dBTP (4x oversampled, BS.1770-4; beyond its ends the clip is continued by the line through its end samples, not by silence)."
     x = np.asarray(audio, dtype=np.float64)
-    up = scipy.signal.resample_poly(x, oversample, 1, axis=-1, window=("kaiser", 5.0))
+    up = scipy.signal.resample_poly(x, oversample, 1, axis=-1, window=("kaiser", 5.0), padtype="line")
     peak = max(float(np.abs(up).max()), float(np.abs(x).max()))
     return 20 * math.log10(max(peak, 1e-12))
 
@@ -109,12 +111,21 @@ def stereo_image_error(estimate: torch.Tensor, reference: torch.Tensor, n_fft: i
     return float(np.sqrt(sum(errors) / sum(sides))) if sides else float("nan")
 
 # %% ../nbs/08_metrics.ipynb #4aa28358
+def _read_audio(path: Path) -> tuple[np.ndarray, int]:
+    "[T, C] float32 and its rate: soundfile first, then, for what libsndfile cannot read (AAC in .m4a), ffmpeg's decoding to float WAV."
+    try: return sf.read(path, dtype="float32", always_2d=True)
+    except Exception as e: why = str(e).splitlines()[0][:100]
+    with tempfile.TemporaryDirectory() as tmp:
+        decoded = Path(tmp) / "decoded.wav"
+        try: run_ffmpeg(["-i", str(path), "-vn", "-c:a", "pcm_f32le", str(decoded)])
+        except RuntimeError as e: raise ValueError(f"{path}: unreadable audio ({why}; {e})") from None
+        return sf.read(decoded, dtype="float32", always_2d=True)
+
 def load_audio(path, sample_rate: int = TARGET_RATE) -> tuple[torch.Tensor, list[str]]:
     "Audio file -> stereo float32 tensor [2, T] at `sample_rate`, and notes on what was converted."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"audio file not found: {path}")
-    try: audio, rate = sf.read(path, dtype="float32", always_2d=True)
-    except Exception as e: raise ValueError(f"{path}: unreadable audio ({str(e).splitlines()[0][:100]})") from None
+    audio, rate = _read_audio(path)
     notes = []
     if audio.shape[1] != 2: notes.append(f"{path.name}: {audio.shape[1]} channels made stereo")
     audio = to_stereo(audio)

@@ -36,7 +36,8 @@ def real_prepared(real_music_clips, tmp_path_factory):
 
 
 def _probe_clips(real_music_clips, count: int = 6) -> torch.Tensor:
-    "Crops from the middle of each track, three per track at different places: [count, 2, SEGMENT]."
+    "Crops from the middle half of each track, `count` / tracks per track at different places: [count, 2, SEGMENT]."
+    assert count % len(real_music_clips) == 0, (count, len(real_music_clips))
     crops = []
     for audio, _, _ in real_music_clips:
         for start in np.linspace(len(audio) // 4, 3 * len(audio) // 4, count // len(real_music_clips)).astype(int):

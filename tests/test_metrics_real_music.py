@@ -49,3 +49,14 @@ def test_true_peak_distance_matches_ffmpeg(real_music_clips, tmp_path):
     peaks = {side: ffmpeg_true_peak(tmp_path / f"{side}.wav") for side in ("estimate", "reference")}
     assert abs(metrics["true_peak_estimate"] - peaks["estimate"]) < 0.1 and abs(metrics["true_peak_reference"] - peaks["reference"]) < 0.1, (metrics, peaks)
     assert abs(metrics["dbtp_distance"] - abs(peaks["estimate"] - peaks["reference"])) < 0.2, (name_a, name_b, metrics["dbtp_distance"], peaks)
+
+
+def test_true_peak_of_a_clip_cut_before_its_peak_matches_ffmpeg(real_music_clips, tmp_path):
+    """An excerpt that starts 3 samples before its loudest sample (no silence before it): its edge must not ring. Only starts:
+    ffmpeg's ebur128 does not read a file's last few samples (its true peak there can lie below the sample peak)."""
+    for audio, rate, name in real_music_clips:
+        start = max(int(np.abs(audio).max(axis=1).argmax()) - 3, 0)
+        clip = audio[start:start + 5 * rate]
+        sf.write(tmp_path / "cut.wav", clip, rate, subtype="FLOAT")
+        ours, reference = true_peak_db(clip.T), ffmpeg_true_peak(tmp_path / "cut.wav")
+        assert abs(ours - reference) < 0.1, (name, start, ours, reference)

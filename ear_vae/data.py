@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'RECORDING_DC_BLOCK_SECONDS', 'SPLITS', 'MANIFEST_FIELDS',
            'SourceError', 'fetch_debian_package', 'audio_files_in', 'resolve_source', 'fetch_sources', 'to_stereo',
-           'resample', 'remove_offset', 'split_of', 'read_track', 'audio_fingerprint', 'prepare_corpus',
-           'preparation_summary', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
+           'resample', 'remove_offset', 'split_of', 'UnreadableAudio', 'read_audio', 'read_track', 'audio_fingerprint',
+           'prepare_corpus', 'preparation_summary', 'read_manifest', 'rms_db', 'SegmentDataset', 'StepBatches']
 
 # %% ../nbs/06_data.ipynb #71778c12
 import csv
@@ -25,11 +25,11 @@ import torch
 import torchaudio.functional as AF
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .io import atomic_path, write_json
+from .io import atomic_path, run_ffmpeg, write_json
 from .dsp import remove_dc
 
 # %% ../nbs/06_data.ipynb #72dccf1f
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff")
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".opus", ".mp3", ".m4a", ".aif", ".aiff")   # read by `read_audio`: libsndfile, or ffmpeg for AAC in .m4a
 DEFAULT_CACHE = Path(os.environ.get("EAR_VAE_CACHE", Path.home() / ".cache" / "ear_vae"))
 
 class SourceError(RuntimeError):
@@ -127,15 +127,30 @@ def _track_id(track_key: str) -> str:
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(track_key).stem)[:60]
     return f"{stem}-{hashlib.sha1(track_key.encode()).hexdigest()[:8]}"
 
+class UnreadableAudio(ValueError):
+    "An audio file that neither libsndfile nor ffmpeg decodes; `why` is their message."
+    def __init__(self, path, why: str): super().__init__(f"{path}: unreadable audio ({why})"); self.why = why
+
+def read_audio(path) -> tuple[np.ndarray, int]:
+    "[T, C] float32 audio and its rate: libsndfile (soundfile) reads it, or, where it does not recognise the format (AAC in .m4a), ffmpeg decodes it (stopping at its first error); else `UnreadableAudio`."
+    try: return sf.read(path, dtype="float32", always_2d=True)
+    except Exception as e: why = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+    if "format not recognised" not in why.lower(): raise UnreadableAudio(path, why)   # a known format, damaged: no second opinion
+    with tempfile.TemporaryDirectory() as tmp:
+        decoded = Path(tmp) / "decoded.wav"
+        try: run_ffmpeg(["-xerror", "-i", str(path), "-vn", "-c:a", "pcm_f32le", str(decoded)])
+        except RuntimeError as e: raise UnreadableAudio(path, f"{why}; {e}") from None
+        audio, rate = sf.read(decoded, dtype="float32", always_2d=True)
+    if not len(audio): raise UnreadableAudio(path, f"{why}; ffmpeg decoded no samples")
+    return audio, rate
+
 def read_track(path: Path, min_seconds: float) -> tuple[np.ndarray | None, int, int, str | None]:
     "Decode, check and convert one file: (stereo 44.1 kHz audio or None, original rate, channels, reason it was skipped)."
     if path.suffix.lower() not in AUDIO_EXTENSIONS:
         return None, 0, 0, f"unsupported format '{path.suffix or '(none)'}'"
     if path.stat().st_size == 0: return None, 0, 0, "empty file (0 bytes)"
-    try:
-        audio, rate = sf.read(path, dtype="float32", always_2d=True)
-    except Exception as e:
-        return None, 0, 0, f"unreadable: {str(e).splitlines()[0][:120]}"
+    try: audio, rate = read_audio(path)
+    except UnreadableAudio as e: return None, 0, 0, f"unreadable: {e.why[:200]}"
     channels = audio.shape[1]
     if audio.shape[0] == 0: return None, rate, channels, "no audio frames"
     if not np.isfinite(audio).all(): return None, rate, channels, "contains NaN or Inf samples"

@@ -21,10 +21,10 @@ import numpy as np
 import soundfile as sf
 import torch
 from tqdm.auto import tqdm
-from .data import TARGET_RATE, read_manifest, rms_db
+from .data import AUDIO_EXTENSIONS, TARGET_RATE, read_manifest, rms_db
 from .io import atomic_path, run_ffmpeg, write_json
 from .checkpoints import load_model
-from .metrics import AUDIO_SUFFIXES, evaluate_pair, load_audio
+from .metrics import evaluate_pair, load_audio
 from .model import EarVAE, choose_device, inference_model
 
 _logger = logging.getLogger(__name__)
@@ -92,9 +92,9 @@ def reconstruction_jobs(input_path, output_path, suffix: str = ".wav") -> list[t
     if src.is_dir():
         if dst.exists() and not dst.is_dir(): raise ValueError(f"input {src} is a folder, so the output must be a folder too: {dst} is a file")
         if dst.resolve() == src.resolve(): raise ValueError(f"output folder {dst} is the input folder: choose another (inputs are never overwritten)")
-        audio = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES]
+        audio = [p for p in sorted(src.rglob("*")) if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS]
         files = [p for p in audio if dst.resolve() not in p.resolve().parents]  # an output folder inside IN is not read
-        if not files: raise FileNotFoundError(f"no audio files ({', '.join(AUDIO_SUFFIXES)}) in folder {src}")
+        if not files: raise FileNotFoundError(f"no audio files ({', '.join(AUDIO_EXTENSIONS)}) in folder {src}")
         jobs = [(p, dst / p.relative_to(src).with_suffix(suffix)) for p in files]
         originals = {p.resolve() for p in audio}
         overwritten = [o for _, o in jobs if o.resolve() in originals]

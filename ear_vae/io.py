@@ -63,7 +63,8 @@ def log_to_stderr(level=logging.INFO):
 
 # %% ../nbs/00a_io.ipynb #85e8b27f
 def run_ffmpeg(args: list[str]) -> None:
-    "Run `ffmpeg -hide_banner -loglevel error -y ARGS`; a RuntimeError naming ffmpeg's last error line when it fails or is missing."
+    "Run `ffmpeg -nostdin -hide_banner -loglevel error -y ARGS`; a RuntimeError naming ffmpeg's last error line when it fails or is missing."
     if shutil.which("ffmpeg") is None: raise RuntimeError("ffmpeg is not installed (make install installs it with apt-get)")
-    done = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], capture_output=True, text=True)
+    done = subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, errors="replace")   # no stdin: ffmpeg would read keys from it (a 'q' ends its output)
     if done.returncode: raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")

@@ -60,3 +60,6 @@ def test_true_peak_of_a_clip_cut_before_its_peak_matches_ffmpeg(real_music_clips
         sf.write(tmp_path / "cut.wav", clip, rate, subtype="FLOAT")
         ours, reference = true_peak_db(clip.T), ffmpeg_true_peak(tmp_path / "cut.wav")
         assert abs(ours - reference) < 0.1, (name, start, ours, reference)
+    constant = 0.5 * np.ones((44100, 2))   # no music at all: zero padding read -4.9 dBTP here
+    sf.write(tmp_path / "constant.wav", constant, 44100, subtype="FLOAT")
+    assert abs(true_peak_db(constant.T) - ffmpeg_true_peak(tmp_path / "constant.wav")) < 0.1

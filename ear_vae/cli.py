@@ -31,16 +31,19 @@ def _subcommand(sub, name: str, help: str, func, examples: list[str], descriptio
     p.set_defaults(func=func)
     return p
 
-def _params_argument(p):
+def _params_argument(p, set_help: str = "override a parameter of params.yaml (dotted key, YAML value), repeatable, validated like the file"):
+    "`--params FILE` and `--set KEY=VALUE`: every command that reads params takes both."
     p.add_argument("--params", default=None, help="the parameter file, validated before any work (default: ./params.yaml, else the package's defaults)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=None, help=set_help)
 
-def _training_arguments(p, out_help: str):
+def _params(args) -> Params:
+    "The command's parameters: the file (or the defaults), then every `--set`, then `--seed` where the command has one; validated before any work."
+    return apply_overrides(params_for(args.params), (args.set or []) + ([f"seed={args.seed}"] if getattr(args, "seed", None) is not None else []))
+
+def _training_arguments(p, out_help: str, seed_help: str = "training seed (default: params.yaml's seed; the pipeline passes each of its seeds)"):
     p.add_argument("--data", default="data/prepared", help="the prepared corpus")
     p.add_argument("--out", required=True, help=out_help)
-    p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)")
-    p.add_argument("--seed", type=int, default=None, help="training seed (default: params.yaml's seed; the pipeline passes each of its seeds)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=None,
-                   help="override a parameter of params.yaml (dotted key, YAML value), repeatable, validated like the file")
+    p.add_argument("--log-dir", default=None, help="dvclive folder (default: OUT/dvclive)"); p.add_argument("--seed", type=int, default=None, help=seed_help)
 
 # %% ../nbs/09_cli.ipynb #f49cbfbe
 def cmd_init(args):
@@ -56,12 +59,12 @@ def _add_init(sub):
 # %% ../nbs/09_cli.ipynb #015d0d6e
 def cmd_fetch(args):
     from ear_vae.data import fetch_sources
-    for source, folder in fetch_sources(params_for(args.params).data.sources, args.out).items():
+    for source, folder in fetch_sources(_params(args).data.sources, args.out).items():
         print(f"{source}: {folder}" if folder else f"{source}: local source, nothing to fetch")
 
 def cmd_prepare(args):
     from ear_vae.data import prepare_corpus, preparation_summary
-    d = params_for(args.params).data
+    d = _params(args).data
     print(preparation_summary(prepare_corpus(d.sources, args.out, d.min_seconds, d.valid_fraction, d.test_fraction, cache_dir=args.raw), args.out))
 
 def _add_music(sub):
@@ -87,20 +90,16 @@ def _add_quickstart(sub):
     from ear_vae.quickstart import QUICKSTART_MEASURED, QUICKSTART_SETS
     p = _subcommand(sub, "quickstart", f"fetch and prepare music, train one small model (measured: {QUICKSTART_MEASURED}), reconstruct a test clip", cmd_quickstart,
                     ["ear-vae quickstart", "ear-vae quickstart --recipe sao --out quickstart_sao --set train.steps=300"])
-    _params_argument(p)
+    _params_argument(p, f"override a parameter (after the quickstart's own {', '.join(QUICKSTART_SETS)})")
     p.add_argument("--recipe", default="full", choices=list(RECIPES), help="the loss recipe to train")
     p.add_argument("--raw", default="data/raw", help="download folder of the debian: sources")
     p.add_argument("--data", default="data/prepared", help="the prepared corpus (reused when it exists)")
     p.add_argument("--out", default="quickstart", help="the model, the clip, its reconstruction and their spectrograms")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=None, help=f"override a parameter (after the quickstart's own {', '.join(QUICKSTART_SETS)})")
 
 # %% ../nbs/09_cli.ipynb #57bb77f6
-def _training_params(args) -> Params:
-    return apply_overrides(params_for(args.params), (args.set or []) + ([f"seed={args.seed}"] if args.seed is not None else []))
-
 def cmd_train(args):
     from ear_vae.trainer import train
-    result = train(_training_params(args), args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=args.warmstart, init_from=args.init_from)
+    result = train(_params(args), args.recipe, args.data, args.out, log_dir=args.log_dir, warmstart=args.warmstart, init_from=args.init_from)
     if int(os.environ.get("RANK", "0")) == 0:
         begun = f"fine-tuned from {args.init_from}" if args.init_from else f"from the warm start {args.warmstart}"
         start = "resumed" if result["resumed"] else begun if result["warm_started"] else "from scratch"
@@ -108,7 +107,7 @@ def cmd_train(args):
 
 def cmd_warmstart(args):
     from ear_vae.trainer import train
-    result = train(_training_params(args), None, args.data, args.out, log_dir=args.log_dir)
+    result = train(_params(args), None, args.data, args.out, log_dir=args.log_dir)
     if int(os.environ.get("RANK", "0")) == 0:
         print(f"warm start: trained to step {result['step']} ({'resumed' if result['resumed'] else 'from scratch'}, {result['skipped']} skipped steps); "
               f"continue a recipe from it with `ear-vae train --warmstart {Path(args.out) / 'checkpoint.pt'}`")
@@ -123,7 +122,7 @@ def _add_training(sub):
                      "ear-vae train --recipe full --init-from official --out models/finetune --set model.preset=paper --set train.device=cuda   # fine-tune the authors' model"])
     _params_argument(p)
     p.add_argument("--recipe", "--variant", dest="recipe", required=True, choices=list(RECIPES), help="the loss recipe (nbs/03_losses.ipynb); --variant is its older name")
-    _training_arguments(p, "run folder: checkpoint.pt, model.pyt (exported generator), model_config.json")
+    _training_arguments(p, "run folder: checkpoint.pt, model_config.json and model.pyt (the exported generator)")
     p.add_argument("--warmstart", default=None, metavar="CHECKPOINT",
                    help="start from this shared warm start (`ear-vae warmstart` with the same params; a run at any seed may continue it) unless OUT/checkpoint.pt resumes")
     p.add_argument("--init-from", default=None, metavar="REF",
@@ -133,7 +132,8 @@ def _add_training(sub):
                     ["ear-vae warmstart --seed 0 --out models/warmstart",
                      "ear-vae train --recipe full --seed 1 --warmstart models/warmstart/checkpoint.pt --out models/full/seed1"])
     _params_argument(p)
-    _training_arguments(p, "run folder: checkpoint.pt (every recipe at this seed continues from it)")
+    _training_arguments(p, "run folder: checkpoint.pt (every recipe at every seed may continue from it)",
+                        "the warm start's seed (default: params.yaml's seed; the pipeline trains one warm start, at `seed`)")
 
 # %% ../nbs/09_cli.ipynb #2097374c
 def cmd_reconstruct(args):
@@ -188,7 +188,7 @@ def _add_evaluate(sub):
 # %% ../nbs/09_cli.ipynb #23b3c60a
 def cmd_clips(args):
     from ear_vae.evaluation import write_test_clips
-    e = params_for(args.params).evaluate
+    e = _params(args).evaluate
     clips = write_test_clips(args.data, args.out, e.clips, e.clip_seconds)
     print(f"{len(clips)} test clips of {e.clip_seconds} s in {args.out}")
 
@@ -196,13 +196,13 @@ def cmd_evaluate_model(args):
     from ear_vae.model import choose_device
     from ear_vae.evaluation import evaluate_model
     from ear_vae.metrics import format_scores
-    e = params_for(args.params).evaluate
+    e = _params(args).evaluate
     means = evaluate_model(args.checkpoint, args.clips, args.out, e.chunk_seconds, e.overlap_seconds, e.keep_audio, choose_device(e.device, "evaluate.device"))
     print(f"{args.out}: {format_scores(means, 3)}")
 
 def cmd_codecs(args):
     from ear_vae.evaluation import evaluate_codecs
-    params_for(args.params)
+    _params(args)   # validated, --set included, before any work
     for codec, m in evaluate_codecs(args.clips, args.out).items():
         print(f"{codec}: mel {m['mel_distance']:.3f}, SI-SDR {m['si_sdr']:.2f} dB")
 
@@ -236,7 +236,7 @@ REPORT_NOTEBOOK = "nbs/reports/ablation.ipynb"  # relative to the repository roo
 
 def cmd_report(args):
     from ear_vae.listen import write_report
-    clips = write_report(params_for(args.params), args.notebook, args.eval_dir, args.logs_dir, args.clips, args.out)
+    clips = write_report(_params(args), args.notebook, args.eval_dir, args.logs_dir, args.clips, args.out)
     print(f"wrote {args.out}/ablation.md, ablation.csv, figures/, the executed notebook and listen.html ({clips} clips, listen/)")
 
 def cmd_thd(args):
@@ -281,7 +281,7 @@ def _add_reports(sub):
     p.add_argument("--only", action="append", choices=["losses", "model", "gpu", "levers"], help="run only these benchmarks (repeatable; default: all)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="levers: where to run them (auto: CUDA when available)")
     p.add_argument("--budget", type=float, default=240.0, help="levers: seconds for all of them")
-    p.add_argument("--preset", default="demo", choices=["demo", "small", "paper", "v2"], help="levers: the model preset (paper for the GPU goals)")
+    p.add_argument("--preset", default="demo", choices=["demo", "demo1024", "small", "paper", "v2"], help="levers: the model preset (paper for the GPU goals)")
     p.add_argument("--batch", type=int, default=None, help="levers: clips per forward pass of the batched-inference levers (default: 16 on CUDA, 8 on the CPU)")
     p.add_argument("--no-compile", action="store_true", help="levers: skip the levers that compile (fused activation, torch.compile)")
 

@@ -12,7 +12,6 @@ __all__ = ['AUDIO_EXTENSIONS', 'DEFAULT_CACHE', 'TARGET_RATE', 'RECORDING_DC_BLO
 import csv
 import glob
 import hashlib
-import json
 import math
 import os
 import shutil
@@ -25,7 +24,7 @@ import torch
 import torchaudio.functional as AF
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from .io import atomic_path, run_ffmpeg, write_json
+from .io import run_ffmpeg, write_json
 from .dsp import remove_dc
 
 # %% ../nbs/06_data.ipynb #72dccf1f

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import scipy.signal
-import soundfile as sf
 import torch
 import auraloss
 from .data import AUDIO_EXTENSIONS, TARGET_RATE, read_audio, resample, to_stereo
@@ -96,7 +95,7 @@ def true_peak_db(audio: torch.Tensor | np.ndarray, oversample: int = 4) -> float
 STEREO_BANDS_HZ = tuple(63 * 2 ** k for k in range(9))   # octave centres 63 Hz ... 16 kHz
 
 def stereo_image_error(estimate: torch.Tensor, reference: torch.Tensor, n_fft: int = 2048, floor_db: float = -60.0) -> float:
-    "Relative error of the estimate's side channel, gain-matched by its mid per octave band, over the bands with a side, weighted by their side energy (0 identity or gain, 1 mono, 2 L/R swapped)."
+    "Relative error of the estimate's side channel, gain-matched by its mid per octave band, over the bands with a side, weighted by their side energy (0 identity or gain, 1 mono, 2 L/R swapped; a waveform error, so a side of the right width in the wrong phase reads above 1)."
     (mh, sh), (m, s) = (_stft(torch.stack([(x[0] + x[1]) / 2, (x[0] - x[1]) / 2]), n_fft) for x in (estimate, reference))
     freqs = torch.fft.rfftfreq(n_fft, 1 / TARGET_RATE, dtype=torch.float64)
     errors, sides = [], []

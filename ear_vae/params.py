@@ -122,7 +122,7 @@ class Data(Section):
 class Model(Section):
     "The generator's architecture and its from-scratch start."
     _prefix = "model."
-    preset: str = key("demo", "demo (0.6 M params, 128x, DC-free encoder, a DC path in the decoder, a latent bounded to the range training saw: the CPU demo) | demo1024 (0.8 M, the paper's 1024x) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 960x config)", one_of(PRESETS))
+    preset: str = key("demo", "demo (0.6 M params, 128x, DC-free encoder, a DC path in the decoder, a latent bounded to the range training saw: the CPU demo) | demo1024 (0.8 M, the paper's 1024x) | small (9.7 M) | paper (147.8 M, the authors') | v2 (168.4 M, the authors' 48 kHz config, 960x; this package runs it at 44.1 kHz)", one_of(PRESETS))
     init: str = key("signal_preserving", "from-scratch start (nbs/04_model.ipynb): signal_preserving | pytorch (default init)",
                     Rule(lambda v: v in ("signal_preserving", "pytorch"), "signal_preserving or pytorch"))
     train_biases: bool = key(False, "false: biases stay as initialised (0 with signal_preserving: silence in -> silence out)")
@@ -140,7 +140,7 @@ class Discriminator(Section):
 class Train(Section):
     "The optimiser, schedule, warm start and mechanics of a training run."
     _prefix = "train."
-    steps: int = key(2150, "every step of a run, the warm start's included (the CPU demo: 2000 shared + 150 of the recipe)", POSITIVE_INT)
+    steps: int = key(2150, "every step of a run, the warm start's included (the CPU demo: 2000 shared + 150 of the recipe, i.e. 75 generator and 75 discriminator updates)", POSITIVE_INT)
     batch_size: int = key(4, "crops per step", POSITIVE_INT)
     segment_samples: int = key(16384, "the crop length: 0.37 s at 44.1 kHz (a multiple of 1024)", SEGMENT)
     items_per_epoch: int = key(4000, "crops drawn per epoch of the training split", POSITIVE_INT)
@@ -177,13 +177,21 @@ class Train(Section):
 class Evaluate(Section):
     "The test clips, chunked reconstruction and the report's statistics."
     _prefix = "evaluate."
-    clips: int = key(12, "test clips: the middle clip_seconds of the first test tracks", POSITIVE_INT)
+    clips: int = key(12, "test clips, at most: the middle clip_seconds of each of the first test tracks (one per track)", POSITIVE_INT)
     clip_seconds: float = key(10.0, "each test clip's length", POSITIVE)
-    chunk_seconds: float = key(10.0, "chunked reconstruction (memory bounded by the chunk)", POSITIVE)
-    overlap_seconds: float = key(1.0, "the chunks' overlap", NON_NEGATIVE)
+    chunk_seconds: float = key(10.0, "chunked reconstruction (memory bounded by the chunk; at least one latent frame of every preset)", POSITIVE)
+    overlap_seconds: float = key(1.0, "the chunks' crossfaded overlap, at most half a chunk", NON_NEGATIVE)
     keep_audio: int = key(3, "reconstructions kept as audio, with spectrogram images, per model", NON_NEGATIVE_INT)
     bootstrap: int = key(2000, "resamples for the report's 95 % confidence intervals", Rule(lambda v: v >= 100, "an integer >= 100"))
     device: str = key("auto", "auto | cpu | cuda", DEVICE)
+
+    def check(self):
+        "What `reconstruct` would otherwise change silently: a chunk shorter than a latent frame, an overlap past half a chunk."
+        frame = max(c["downsampling_ratio"] for c in PRESETS.values())   # 1024 samples: the paper's
+        if self.chunk_seconds * 44100 < frame:
+            raise ParamsError(f"params: 'evaluate.chunk_seconds' must hold a latent frame ({frame} samples = {frame / 44100:.4f} s), got {self.chunk_seconds!r}")
+        if self.overlap_seconds > self.chunk_seconds / 2:
+            raise ParamsError(f"params: 'evaluate.overlap_seconds' must be at most half of 'evaluate.chunk_seconds' ({self.chunk_seconds / 2:g}), got {self.overlap_seconds!r}")
 
 @dataclass(frozen=True)
 class Loss(Section):

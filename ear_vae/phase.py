@@ -143,6 +143,8 @@ def _stft_uncentred(x: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
 def authors_phase_derivative_losses(x_hat: torch.Tensor, x: torch.Tensor, n_fft: int, hop: int) -> dict[str, torch.Tensor]:
     "The authors' IF and GD losses of [B, C, T] signals: L1 between first differences of the wrapped phase along frames (`if`) and bins (`gd`)."
     if x_hat.shape != x.shape: raise ValueError(f"x_hat {tuple(x_hat.shape)} and x {tuple(x.shape)} differ in shape")
+    if x.shape[-1] < n_fft + hop:  # one frame has no frame-to-frame difference: the mean of nothing would be NaN
+        raise ValueError(f"{x.shape[-1]} samples: the {n_fft}-point phase terms need two frames, at least {n_fft + hop} samples")
     phase_hat, phase = safe_angle(_stft_uncentred(x_hat, n_fft, hop)), safe_angle(_stft_uncentred(x, n_fft, hop))
     return {"if": (time_difference(phase_hat) - time_difference(phase)).abs().mean(),
             "gd": (frequency_difference(phase_hat) - frequency_difference(phase)).abs().mean()}

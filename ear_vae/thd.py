@@ -8,7 +8,6 @@ __all__ = ['BLACKMAN_HARRIS_7', 'THD_FREQUENCIES', 'THD_LEVELS_DB', 'SWEEP_FREQU
            'codecs_thd', 'thd_table', 'steady_response', 'peak_and_dc', 'sine_sweep', 'blow_ups', 'sweep_table']
 
 # %% ../nbs/08b_thd.ipynb #5664601d
-from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.signal

@@ -217,3 +217,20 @@ def test_notebooks_read_as_notes():
             followed += bool(after and after["cell_type"] == "code" and not "".join(after["source"]).startswith(("#| export", "#| hide")))
     assert not long, long
     assert followed >= 0.7 * exports, f"{followed} of {exports} export cells are followed by an example ({100 * followed / exports:.0f} %)"
+
+
+def _unused_imports(source: str) -> list[str]:
+    "Names a module imports at its top level and never uses (a string annotation such as \"pd.DataFrame\" counts as a use)."
+    tree = ast.parse(source)
+    bound = [(a.asname or a.name.split(".")[0]) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+             and getattr(node, "module", None) != "__future__" for a in node.names if a.name != "*"]
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    annotations = " ".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return [name for name in bound if name not in used and not re.search(rf"\b{re.escape(name)}\.", annotations)]
+
+
+def test_no_unused_imports():
+    "Every module-level import of the package is used: the node's preflight and bundle take these imports as the package's needs."
+    assert _unused_imports("import json\nimport numpy as np\nx: 'np.ndarray' = None\n") == ["json"]   # the check can fail
+    unused = {p.stem: names for p in sorted(PACKAGE.glob("*.py")) if p.stem != "_modidx" and (names := _unused_imports(p.read_text()))}
+    assert not unused, f"unused imports (remove them in the notebooks, then nbdev_export): {unused}"

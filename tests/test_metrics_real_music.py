@@ -4,7 +4,6 @@ import subprocess
 
 import numpy as np
 import pyloudnorm
-import pytest
 import soundfile as sf
 import torch
 

@@ -1,6 +1,5 @@
 """`pip install .` and `pip install -e .` in a fresh venv with current pip and setuptools (PEP 517 build, no pkg_resources)."""
 import subprocess
-import sys
 import venv
 import zipfile
 from pathlib import Path

@@ -88,12 +88,16 @@ def test_dvc_repro_at_toy_scale(tmp_path, browser):
     control = table[table.system == "random_phase"]  # the chance level, scored on the same clips
     assert len(control) == 1 and control.group.iloc[0] == "control (random phase)" and (control.clips == 2).all()
     assert all((repo / "eval" / "control" / kind / "per_file.csv").is_file() for kind in ("random_phase", "mono_downmix"))
+    warm = table[table.system == "warmstart"]  # the shared warm start scored like a model: the "no recipe" row
+    assert len(warm) == 1 and warm.group.iloc[0] == "warm start (no recipe)" and (warm.clips == 2).all() and (warm.seeds == 1).all()
     report = (repo / "reports" / "ablation.md").read_text()
     for system in VARIANTS + list(CODECS):
         assert f"| {system} |" in report, system
     assert "| random_phase |" in report and "| mono_downmix |" in report and "### Against doing nothing" in report and "| Stereo |" in report
     for v in VARIANTS: assert f"- `{v}` " in report and "the stronger control on" in report, v  # a sentence per variant
     assert "## A/A check" in report and "| Mel |" in report  # the A/A table, one row per metric
+    assert "## The ladder rung by rung" in report and "No two neighbouring rungs" in report   # sao and full are not neighbours
+    for v in VARIANTS: assert f"| {v} − warm start |" in report, v   # what each recipe's own steps did
     for v in VARIANTS:  # the thd stages: every variant and seed, 6 stimuli each, then the codecs
         for s in SEEDS:
             assert len(pd.read_csv(repo / "eval" / "thd" / v / f"seed{s}.csv")) == 6, (v, s)

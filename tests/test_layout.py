@@ -219,18 +219,35 @@ def test_notebooks_read_as_notes():
     assert followed >= 0.7 * exports, f"{followed} of {exports} export cells are followed by an example ({100 * followed / exports:.0f} %)"
 
 
+def _top_level_imports(body) -> list:
+    "The import statements of a module's top level, those inside a top-level `try` or `if` included."
+    found = []
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)): found.append(node)
+        elif isinstance(node, (ast.Try, ast.If)):
+            for part in (node.body, node.orelse, getattr(node, "finalbody", []), *(h.body for h in getattr(node, "handlers", []))):
+                found += _top_level_imports(part)
+    return found
+
+
 def _unused_imports(source: str) -> list[str]:
-    "Names a module imports at its top level and never uses (a string annotation such as \"pd.DataFrame\" counts as a use)."
+    "Names a module imports at its top level and never uses: not as a name, not in a string annotation (\"pd.DataFrame\"), not in `__all__`."
     tree = ast.parse(source)
-    bound = [(a.asname or a.name.split(".")[0]) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
-             and getattr(node, "module", None) != "__future__" for a in node.names if a.name != "*"]
+    bound = [(a.asname or a.name.split(".")[0]) for node in _top_level_imports(tree.body)
+             if getattr(node, "module", None) != "__future__" for a in node.names if a.name != "*"]
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    annotations = " ".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
-    return [name for name in bound if name not in used and not re.search(rf"\b{re.escape(name)}\.", annotations)]
+    annotations = [n.annotation for n in ast.walk(tree) if isinstance(n, (ast.arg, ast.AnnAssign)) and n.annotation is not None]
+    annotations += [n.returns for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.returns is not None]
+    written = " ".join(c.value for a in annotations for c in ast.walk(a) if isinstance(c, ast.Constant) and isinstance(c.value, str))
+    exported = {c.value for n in tree.body if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)
+                for c in ast.walk(n.value) if isinstance(c, ast.Constant)}
+    return [name for name in bound if name not in used | exported and not re.search(rf"\b{re.escape(name)}\.", written)]
 
 
 def test_no_unused_imports():
     "Every module-level import of the package is used: the node's preflight and bundle take these imports as the package's needs."
     assert _unused_imports("import json\nimport numpy as np\nx: 'np.ndarray' = None\n") == ["json"]   # the check can fail
+    assert _unused_imports('try:\n    import json\nexcept ImportError:\n    pass\n"writes metrics.json. here"\n') == ["json"]   # in a try; a docstring is no use
+    assert _unused_imports("from os import path\n__all__ = ['path']\n") == []   # re-exported
     unused = {p.stem: names for p in sorted(PACKAGE.glob("*.py")) if p.stem != "_modidx" and (names := _unused_imports(p.read_text()))}
     assert not unused, f"unused imports (remove them in the notebooks, then nbdev_export): {unused}"

@@ -22,12 +22,13 @@ for n_fft in (2048, 512):
         g_o, g_t, g_a = (torch.autograd.grad(v[k], x_hat, retain_graph=True)[0] for v in (ours, th, angle_only))
         diff[k], diff_angle[k] = float((g_o - g_t).norm() / g_t.norm()), float((g_o - g_a).norm() / g_a.norm())
     spec = _stft_uncentred(torch.cat([x_hat.detach(), x]), n_fft, n_fft // 4)
-    moved = ((math.pi + torch.angle(spec)) % (2 * math.pi) - math.pi - safe_angle(spec)).abs() > 1   # wrap_to_pi moved the angle by 2 pi
-    bins = moved.nonzero()[:, -2].unique()
-    print(f"n_fft {n_fft}: angles wrap_to_pi moves from pi to -pi: {int(moved.sum())} of {moved.numel()} ({float(moved.float().mean()):.3%}); "
-          f"at {len(bins)} bins, {int(bins.min()) * 44100 / n_fft:.0f} Hz to {int(bins.max()) * 44100 / n_fft:.0f} Hz; "
-          f"their imaginary part is exactly 0 at {float((spec.imag[moved] == 0).float().mean()):.0%}; median |X| there {float(spec.abs()[moved].median()):.2e} "
-          f"(all bins: {float(spec.abs().median()):.2e})")
+    for name, one in (("x_hat", spec[:1]), ("x", spec[1:])):
+        moved = ((math.pi + torch.angle(one)) % (2 * math.pi) - math.pi - safe_angle(one)).abs() > 1   # wrap_to_pi moved the angle from pi to -pi
+        edge = torch.zeros_like(moved); edge[..., 0, :] = edge[..., -1, :] = True                    # DC and Nyquist: real bins, no input gradient
+        interior = moved & ~edge
+        print(f"n_fft {n_fft}, {name}: angles wrap_to_pi moves from pi to -pi: {int(moved.sum())} of {moved.numel()} ({float(moved.float().mean()):.3%}), "
+              f"{int((moved & edge).sum())} at DC/Nyquist and {int(interior.sum())} inside"
+              + (f" (median |X| {float(one.abs()[interior].median()):.1e}; imaginary part exactly 0 at {float((one.imag[interior] == 0).float().mean()):.0%})" if interior.any() else ""))
     print(f"n_fft {n_fft}: bins with power <= 1e-20 (ours: phase 0, no gradient; theirs: a gradient 1/|X|): {float((spec.abs() ** 2 <= 1e-20).float().mean()):.2%}, "
           f"with power in (0, 1e-20]: {float(((spec.abs() ** 2 <= 1e-20) & (spec.abs() > 0)).float().mean()):.2%}; "
           f"input-gradient relative difference of ours from torch.angle alone (no wrap): if {diff_angle['if']:.2e}, gd {diff_angle['gd']:.2e}")

@@ -186,12 +186,11 @@ class Evaluate(Section):
     device: str = key("auto", "auto | cpu | cuda", DEVICE)
 
     def check(self):
-        "What `reconstruct` would otherwise change silently: a chunk shorter than a latent frame, an overlap past half a chunk."
-        frame = max(c["downsampling_ratio"] for c in PRESETS.values())   # 1024 samples: the paper's
-        if self.chunk_seconds * 44100 < frame:
-            raise ParamsError(f"params: 'evaluate.chunk_seconds' must hold a latent frame ({frame} samples = {frame / 44100:.4f} s), got {self.chunk_seconds!r}")
-        if self.overlap_seconds > self.chunk_seconds / 2:
-            raise ParamsError(f"params: 'evaluate.overlap_seconds' must be at most half of 'evaluate.chunk_seconds' ({self.chunk_seconds / 2:g}), got {self.overlap_seconds!r}")
+        "What `reconstruct` would otherwise change silently: `evaluation.check_chunking`, the one rule (`ear-vae reconstruct` applies it too)."
+        from ear_vae.evaluation import check_chunking   # inside: evaluation comes after params in the notebooks (no back-arrow; no cycle)
+        try: check_chunking(self.chunk_seconds, self.overlap_seconds)
+        except ValueError as e:
+            raise ParamsError(f"params: 'evaluate.chunk_seconds' {self.chunk_seconds:g} / 'evaluate.overlap_seconds' {self.overlap_seconds:g}: {str(e).split(': ', 1)[1]}") from None
 
 @dataclass(frozen=True)
 class Loss(Section):

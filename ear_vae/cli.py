@@ -254,10 +254,10 @@ def cmd_bench(args):
 
 def _add_reports(sub):
     "`ear-vae report`, `thd`, `bench`."
+    from ear_vae.model import PRESETS
     p = _subcommand(sub, "report", "execute the ablation report notebook with papermill and write the listening page (pipeline stage)", cmd_report, ["ear-vae report"])
     _params_argument(p); p.add_argument("--eval-dir", default="eval", help="evaluation results (<variant>/seed<N>/per_file.csv, codecs/)")
-    p.add_argument("--logs-dir", default="logs/train", help="training logs (<variant>/seed<N>/plots)")
-    p.add_argument("--clips", default="data/test_clips", help="the test clips (the listening page's references)")
+    p.add_argument("--logs-dir", default="logs/train", help="training logs (<variant>/seed<N>/plots)"); p.add_argument("--clips", default="data/test_clips", help="the test clips (the listening page's references)")
     p.add_argument("--out", default="reports", help="ablation.md, ablation.csv, figures/, the executed notebook, listen.html and listen/")
     p.add_argument("--notebook", default=REPORT_NOTEBOOK, help="the report notebook")
 
@@ -281,7 +281,7 @@ def _add_reports(sub):
     p.add_argument("--only", action="append", choices=["losses", "model", "gpu", "levers"], help="run only these benchmarks (repeatable; default: all)")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="levers: where to run them (auto: CUDA when available)")
     p.add_argument("--budget", type=float, default=240.0, help="levers: seconds for all of them")
-    p.add_argument("--preset", default="demo", choices=["demo", "demo1024", "small", "paper", "v2"], help="levers: the model preset (paper for the GPU goals)")
+    p.add_argument("--preset", default="demo", choices=list(PRESETS), help="levers: the model preset (paper for the GPU goals)")
     p.add_argument("--batch", type=int, default=None, help="levers: clips per forward pass of the batched-inference levers (default: 16 on CUDA, 8 on the CPU)")
     p.add_argument("--no-compile", action="store_true", help="levers: skip the levers that compile (fused activation, torch.compile)")
 

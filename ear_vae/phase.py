@@ -6,7 +6,7 @@
 __all__ = ['TWO_PI', 'PHASE_RESOLUTIONS', 'CORRELATION_RESOLUTIONS', 'CORRELATION_SPECTRA', 'principal_angle', 'anti_wrap',
            'safe_angle', 'time_difference', 'frequency_difference', 'instantaneous_frequency_hz', 'group_delay_samples',
            'magnitude_weights', 'phase_derivative_terms', 'PhaseDerivativeLoss', 'band_correlation',
-           'broadband_correlation', 'StereoCorrelationLoss', 'authors_phase_derivative_losses',
+           'broadband_correlation', 'StereoCorrelationLoss', 'authors_wrap', 'authors_phase_derivative_losses',
            'authors_phase_correlation_loss']
 
 # %% ../nbs/02_phase.ipynb #653a3f90
@@ -140,12 +140,16 @@ def _stft_uncentred(x: torch.Tensor, n_fft: int, hop: int) -> torch.Tensor:
     "Complex STFT [..., n_fft // 2 + 1, frames] of `x` [..., T], Hann window of `n_fft`, `center=False` (the authors' framing)."
     return stft(x, Resolution(n_fft, hop, n_fft), center=False)
 
+def authors_wrap(a: torch.Tensor) -> torch.Tensor:
+    "The authors' `wrap_to_pi`: (a + pi) mod 2 pi - pi, in [-pi, pi) (an angle of exactly pi becomes -pi; `principal_angle` keeps it)."
+    return torch.remainder(a + math.pi, TWO_PI) - math.pi
+
 def authors_phase_derivative_losses(x_hat: torch.Tensor, x: torch.Tensor, n_fft: int, hop: int) -> dict[str, torch.Tensor]:
     "The authors' IF and GD losses of [B, C, T] signals: L1 between first differences of the wrapped phase along frames (`if`) and bins (`gd`)."
     if x_hat.shape != x.shape: raise ValueError(f"x_hat {tuple(x_hat.shape)} and x {tuple(x.shape)} differ in shape")
     if x.shape[-1] < n_fft + hop:  # one frame has no frame-to-frame difference: the mean of nothing would be NaN
         raise ValueError(f"{x.shape[-1]} samples: the {n_fft}-point phase terms need two frames, at least {n_fft + hop} samples")
-    phase_hat, phase = safe_angle(_stft_uncentred(x_hat, n_fft, hop)), safe_angle(_stft_uncentred(x, n_fft, hop))
+    phase_hat, phase = (authors_wrap(safe_angle(_stft_uncentred(s, n_fft, hop))) for s in (x_hat, x))
     return {"if": (time_difference(phase_hat) - time_difference(phase)).abs().mean(),
             "gd": (frequency_difference(phase_hat) - frequency_difference(phase)).abs().mean()}
 

@@ -251,3 +251,16 @@ def test_no_unused_imports():
     assert _unused_imports("from os import path\n__all__ = ['path']\n") == []   # re-exported
     unused = {p.stem: names for p in sorted(PACKAGE.glob("*.py")) if p.stem != "_modidx" and (names := _unused_imports(p.read_text()))}
     assert not unused, f"unused imports (remove them in the notebooks, then nbdev_export): {unused}"
+
+
+def test_the_warm_start_stage_reruns_for_the_loss_keys_it_computes_with_only():
+    """The `warmstart` stage's `params:` name exactly the loss keys the warm start computes with. One that only a recipe
+    reads (`trainer.RECIPE_LOSS_KEYS`) would retrain the shared warm start for nothing (17 min on 2 cores); one left out
+    would leave a stale warm start that every recipe then refuses by name."""
+    import yaml
+    from ear_vae.params import Params
+    from ear_vae.trainer import RECIPE_LOSS_KEYS
+    stage = yaml.safe_load((PACKAGE.parent / "dvc.yaml").read_text())["stages"]["warmstart"]
+    listed = {str(p) for p in stage["params"] if str(p).split(".")[0] == "loss"}
+    expected = {f"loss.{k}" for k in Params().to_dict()["loss"] if k not in RECIPE_LOSS_KEYS}
+    assert listed == expected, f"dvc.yaml warmstart params: {sorted(listed)}, the warm start's loss keys: {sorted(expected)}"

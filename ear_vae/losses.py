@@ -39,7 +39,7 @@ DEFAULTS = {
     "magnitude_ffts": [r.n_fft for r in SAO_RESOLUTIONS], "phase_ffts": [r.n_fft for r in PHASE_RESOLUTIONS],
     "correlation_ffts": [r.n_fft for r in CORRELATION_RESOLUTIONS], "hop_ratio": 4,
     "sc_norm": "reference", "floor_db": -60.0,
-    "phase_style": "authors", "correlation_style": "authors_cross",
+    "phase_style": "authors", "correlation_style": "authors_cross", "correlation_eps": 1e-8,
 }
 
 # %% ../nbs/03_losses.ipynb #4e04eb7d
@@ -56,6 +56,8 @@ def recipe_config(recipe: str, **overrides) -> dict:
         raise ValueError("phase on M, S, L, R (recipe full_phase_mslr) needs phase_style 'authors'")
     if config["magnitude_views"] not in MAGNITUDE_VIEWS:
         raise ValueError(f"magnitude_views must be one of {list(MAGNITUDE_VIEWS)}, got {config['magnitude_views']!r}")
+    if not isinstance(config["correlation_eps"], (int, float)) or not config["correlation_eps"] > 0:
+        raise ValueError(f"loss option 'correlation_eps' must be a positive number, got {config['correlation_eps']!r}")
     for key in ("magnitude_weight", "phase_weight", "correlation_weight", "w_sc", "w_log_mag", "w_if", "w_gd", "w_ip"):
         if not isinstance(config[key], (int, float)) or config[key] < 0:
             raise ValueError(f"loss option {key!r} must be a non-negative number, got {config[key]!r}")
@@ -88,7 +90,8 @@ class ReconstructionLoss(nn.Module):
 
     def _authors_correlation(self, x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         spectra = "cross" if self.config["correlation_style"] == "authors_cross" else "lr"
-        return sum(authors_phase_correlation_loss(x_hat, x, r.n_fft, r.hop, spectra) for r in self.correlation_resolutions) / len(self.correlation_resolutions)
+        eps = self.config["correlation_eps"]
+        return sum(authors_phase_correlation_loss(x_hat, x, r.n_fft, r.hop, spectra, eps) for r in self.correlation_resolutions) / len(self.correlation_resolutions)
 
     def forward(self, x_hat: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         "Total loss and its weighted terms (`terms` sums to `total`) for stereo [B, 2, T] reconstruction and reference."
@@ -111,7 +114,7 @@ class ReconstructionLoss(nn.Module):
         return sum(terms.values()), terms
 
 # %% ../nbs/03_losses.ipynb #1ebb6e5f
-TRAINING_OPTIONS = ("magnitude_weight", "phase_weight", "correlation_weight", "phase_style", "correlation_style", "weighting")
+TRAINING_OPTIONS = ("magnitude_weight", "phase_weight", "correlation_weight", "phase_style", "correlation_style", "correlation_eps", "weighting")
 
 def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
     "The reconstruction loss `recipe` trains with, configured by params.yaml's `loss:` section."

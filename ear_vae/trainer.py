@@ -220,7 +220,7 @@ def _set_rng_state(state: dict):
 RESUMABLE_TRAIN_KEYS = ("steps", "checkpoint_every", "validate_every", "valid_batches", "log_every", "max_nonfinite_steps",
                         "device", "bf16", "fused_activation", "num_workers", "preload", "keep_every")
 
-LATER_KEYS = {"train": {"disc_pretrain_steps": 0}, "loss": {"warmstart_stft_weight": 0.0}}   # added after checkpoints were written: the values that compute what they computed
+LATER_KEYS = {"train": {"disc_pretrain_steps": 0}, "loss": {"warmstart_stft_weight": 0.0, "correlation_eps": 1e-8}}   # added after checkpoints were written: the values that compute what they computed
 
 def training_math(saved: dict) -> dict:
     """The params that decide what training computes: all but evaluation, the offline run, the lists of runs (`variants`, `seeds`, `aa_seeds`:

@@ -1,0 +1,24 @@
+"The correlation-term probes against the committed models of the same seed and clip (paired as in reports/ablation.md)."
+import sys, pandas as pd, numpy as np
+from pathlib import Path
+from ear_vae.stats import interval, paired_difference, seed_t_interval, significant
+from ear_vae.metrics import METRICS
+probe, committed = Path(sys.argv[1]), Path("eval")
+frames = [pd.read_csv(committed / v / f"seed{s}" / "per_file.csv").assign(system=v, seed=s) for v in ["kw", "phase", "full"] for s in [0, 1, 2]]
+frames += [pd.read_csv(f).assign(system=f.parent.parent.name, seed=int(f.parent.name[4:])) for f in sorted(probe.glob("*/seed*/per_file.csv"))]
+pf = pd.concat(frames)
+scale = lambda m: 100 if m in ("icpc", "ccpc") else 1
+def row(a, b):
+    cells = []
+    for m, spec in METRICS.items():
+        d = paired_difference(pf, a, b, m, [0, 1, 2], higher_is_better=spec.higher_is_better) * scale(m)
+        mean, lo, hi = interval(d, 2000, 0); _, tlo, thi = seed_t_interval(d)
+        cells.append(f"{mean:+.3f} [{lo:+.3f}, {hi:+.3f}]" + (" *" if significant(lo, hi) else "") + ("†" if np.isfinite(tlo) and significant(tlo, thi) else ""))
+    return f"| {a} − {b} | " + " | ".join(cells) + " |"
+print("| pair | " + " | ".join(s.label for s in METRICS.values()) + " |\n|---|" + "---|" * len(METRICS))
+complete = {s for s, d in pf.groupby("system") if d.seed.nunique() == 3}
+for a, b in [("full_eps", "full"), ("full_lr", "full"), ("full_eps", "phase"), ("full_lr", "phase"), ("full", "phase")]:
+    if a in complete and b in complete: print(row(a, b))
+means = pf.groupby("system")[[m for m in METRICS]].mean()
+for m in ("icpc", "ccpc"): means[m] *= 100
+print(); print(means.round(3).to_string())

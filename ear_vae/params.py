@@ -64,6 +64,15 @@ def _type_ok(value, hint) -> bool:
     if hint in (int, float) and isinstance(value, bool): return False
     return isinstance(value, (int, float) if hint is float else hint)
 
+def _yaml_float_hint(value, hint) -> str:
+    "A hint for a float that YAML read as text (`1e-16`, `1.0e3`: YAML 1.1 wants a dot and a signed exponent, `1.0e-16`, `1.0e+3`); empty otherwise."
+    if float not in (hint, *typing.get_args(hint)) or not isinstance(value, str): return ""
+    try: float(value)
+    except ValueError: return ""
+    mantissa, _, exponent = value.lower().partition("e")
+    if not exponent: return ""
+    return f" (YAML reads {value} as text: write it {float(mantissa):.1f}e{'' if exponent[0] in '+-' else '+'}{exponent})"
+
 # %% ../nbs/06b_params.ipynb #00ed728a
 class Section:
     "A section of params.yaml: a frozen dataclass of keys, checked when built (a one-line `ParamsError` naming the key)."
@@ -73,7 +82,7 @@ class Section:
         hints = typing.get_type_hints(type(self))
         for f in dataclasses.fields(self):
             name, value, hint = f"{self._prefix}{f.name}", getattr(self, f.name), hints[f.name]
-            if not _type_ok(value, hint): raise ParamsError(f"params: '{name}' must be of type {_type_name(hint)}, got {value!r}")
+            if not _type_ok(value, hint): raise ParamsError(f"params: '{name}' must be of type {_type_name(hint)}, got {value!r}" + _yaml_float_hint(value, hint))
             if isinstance(value, float) and not math.isfinite(value): raise ParamsError(f"params: '{name}' must be finite, got {value!r}")
             rule = f.metadata.get("rule")
             if rule is not None and not rule.check(value): raise ParamsError(f"params: '{name}' must be {rule.says}, got {value!r}")
@@ -207,7 +216,7 @@ class Loss(Section):
     warmstart_stft_weight: float = key(0.0, "the warm start's optional third term: the sao recipe's STFT loss at this weight (0: none)", NON_NEGATIVE)
     phase_style: str = key("authors", "authors (the released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted)", one_of(PHASE_STYLES))
     correlation_style: str = key("authors_cross", "authors_cross (their loss on the L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)", one_of(CORRELATION_STYLES))
-    correlation_eps: float = key(1.0e-8, "the authors' correlation loss's eps (theirs: 1e-8; 1e-16 keeps their relative gate on cross-spectra)", POSITIVE)
+    correlation_eps: float = key(1.0e-8, "the authors' correlation loss's eps (theirs: 1e-8; 1.0e-16 keeps their relative gate on cross-spectra; the stereo style has none)", POSITIVE)
     weighting: str = key("bs1770", "K-weighting of every recipe but sao (which keeps SAO's A-weighting): bs1770 | authors | a_weighting", one_of(WEIGHTING_KINDS))
 
 # %% ../nbs/06b_params.ipynb #6343fe9b

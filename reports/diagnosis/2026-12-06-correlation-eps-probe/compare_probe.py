@@ -1,7 +1,7 @@
 "The correlation-term probes against the committed models of the same seed and clip (paired as in reports/ablation.md)."
-import sys, pandas as pd, numpy as np
+import sys, pandas as pd
 from pathlib import Path
-from ear_vae.stats import interval, paired_difference, seed_t_interval, significant
+from ear_vae.stats import marked, paired_difference, paired_verdict
 from ear_vae.metrics import METRICS
 probe, committed = Path(sys.argv[1]), Path("eval")
 frames = [pd.read_csv(committed / v / f"seed{s}" / "per_file.csv").assign(system=v, seed=s) for v in ["kw", "phase", "full"] for s in [0, 1, 2]]
@@ -9,11 +9,8 @@ frames += [pd.read_csv(f).assign(system=f.parent.parent.name, seed=int(f.parent.
 pf = pd.concat(frames)
 scale = lambda m: 100 if m in ("icpc", "ccpc") else 1
 def row(a, b):
-    cells = []
-    for m, spec in METRICS.items():
-        d = paired_difference(pf, a, b, m, [0, 1, 2], higher_is_better=spec.higher_is_better) * scale(m)
-        mean, lo, hi = interval(d, 2000, 0); _, tlo, thi = seed_t_interval(d)
-        cells.append(f"{mean:+.3f} [{lo:+.3f}, {hi:+.3f}]" + (" *" if significant(lo, hi) else "") + ("†" if np.isfinite(tlo) and significant(tlo, thi) else ""))
+    cells = [marked(paired_verdict(paired_difference(pf, a, b, m, [0, 1, 2], higher_is_better=spec.higher_is_better) * scale(m)))
+             for m, spec in METRICS.items()]
     return f"| {a} − {b} | " + " | ".join(cells) + " |"
 print("| pair | " + " | ".join(s.label for s in METRICS.values()) + " |\n|---|" + "---|" * len(METRICS))
 complete = {s for s, d in pf.groupby("system") if d.seed.nunique() == 3}

@@ -71,7 +71,8 @@ def _yaml_float_hint(value, hint) -> str:
     except ValueError: return ""
     mantissa, _, exponent = value.lower().partition("e")
     if not exponent: return ""
-    return f" (YAML reads {value} as text: write it {float(mantissa):.1f}e{'' if exponent[0] in '+-' else '+'}{exponent})"
+    mantissa = mantissa if "." in mantissa else mantissa + ".0"   # the digits as written: 1.25e3 -> 1.25e+3
+    return f" (YAML reads {value} as text: write it {mantissa}e{'' if exponent[0] in '+-' else '+'}{exponent})"
 
 # %% ../nbs/06b_params.ipynb #00ed728a
 class Section:

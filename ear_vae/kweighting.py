@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['WEIGHTING_KINDS', 'MIN_SAMPLE_RATE', 'MAX_SAMPLE_RATE', 'SHELF_F0_HZ', 'SHELF_GAIN_DB', 'SHELF_Q',
            'SHELF_VB_EXPONENT', 'HIGHPASS_F0_HZ', 'HIGHPASS_Q', 'FIR_TAPS', 'FIR_GRID_POINTS', 'IIR_RESPONSE_SECONDS',
-           'bs1770_biquads', 'fir_weighting_taps', 'k_weighting_response_db', 'bs1770_impulse_response',
-           'causal_fft_convolve', 'KWeighting', 'integrated_loudness_kweighted']
+           'LOW_PRECISION', 'bs1770_biquads', 'fir_weighting_taps', 'k_weighting_response_db',
+           'bs1770_impulse_response', 'at_least_float32', 'causal_fft_convolve', 'KWeighting',
+           'integrated_loudness_kweighted']
 
 # %% ../nbs/00_kweighting.ipynb #e17e523a
 import numpy as np
@@ -104,6 +105,13 @@ def bs1770_impulse_response(sample_rate: int, seconds: float = IIR_RESPONSE_SECO
     for b, a in bs1770_biquads(sample_rate): impulse = scipy.signal.lfilter(b, a, impulse)
     return impulse
 
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+def at_least_float32(x: torch.Tensor) -> torch.Tensor:
+    """`x` in float32 when it is float16 or bfloat16, else `x` itself: the working precision of this filter and of every loss
+    (`nbs/01_spectral.ipynb`, `nbs/03_losses.ipynb`), since no FFT takes bfloat16 and logs and angles of spectra need float32's precision."""
+    return x.float() if x.dtype in LOW_PRECISION else x
+
 def causal_fft_convolve(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     "The first T samples of the convolution of rows `x` [N, T] with the impulse response `h` [L] (as `lfilter` from rest)."
     n = x.shape[-1] + h.shape[-1] - 1
@@ -112,7 +120,7 @@ def causal_fft_convolve(x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
     return torch.fft.irfft(spectrum, n_fft)[..., :x.shape[-1]]
 
 class KWeighting(nn.Module):
-    "Perceptual weighting filter: BS.1770-4 K-weighting (`bs1770`), SAO's A-weighting FIR or the authors' K-weighting FIR (`ntaps` for the FIRs)."
+    "Perceptual weighting filter: BS.1770-4 K-weighting (`bs1770`), SAO's A-weighting FIR or the authors' K-weighting FIR (`ntaps` for the FIRs); output in the input's dtype (float16 and bfloat16 computed in float32)."
     def __init__(self, sample_rate: int, kind: str = "bs1770", ntaps: int | None = None):
         super().__init__()
         self.sample_rate, self.kind = _check_rate(sample_rate), _check_kind(kind)
@@ -125,14 +133,13 @@ class KWeighting(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not torch.is_tensor(x) or not x.is_floating_point() or x.ndim < 1:
             raise TypeError(f"KWeighting expects a floating-point tensor [..., T], got {type(x).__name__} {getattr(x, 'shape', '')}")
-        shape = x.shape
-        flat = x.reshape(-1, shape[-1])
+        shape, flat = x.shape, at_least_float32(x).reshape(-1, x.shape[-1])   # float16 and bfloat16 are filtered in float32
         if self.kind == "bs1770":
-            flat = causal_fft_convolve(flat, self.impulse_response.to(x.dtype))
+            flat = causal_fft_convolve(flat, self.impulse_response.to(flat.dtype))
         else:
-            taps = self.taps.to(x.dtype)
+            taps = self.taps.to(flat.dtype)
             flat = F.conv1d(flat.unsqueeze(1), taps, padding=taps.shape[-1] // 2).squeeze(1)
-        return flat.reshape(shape)
+        return flat.reshape(shape).to(x.dtype)
 
     def extra_repr(self) -> str: return f"sample_rate={self.sample_rate}, kind={self.kind!r}"
 

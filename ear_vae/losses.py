@@ -10,7 +10,7 @@ __all__ = ['RECIPES', 'PHASE_STYLES', 'CORRELATION_STYLES', 'MAGNITUDE_VIEWS', '
 # %% ../nbs/03_losses.ipynb #9031af5a
 import torch
 import torch.nn as nn
-from .kweighting import WEIGHTING_KINDS, KWeighting
+from .kweighting import WEIGHTING_KINDS, KWeighting, at_least_float32
 from .spectral import SAO_RESOLUTIONS, MultiResolutionMagnitudeLoss, SpectrumCache, mslr, resolutions, _check_stereo
 from .phase import (CORRELATION_RESOLUTIONS, PHASE_RESOLUTIONS, PhaseDerivativeLoss, StereoCorrelationLoss,
                            authors_phase_correlation_loss, authors_phase_derivative_losses)
@@ -94,9 +94,10 @@ class ReconstructionLoss(nn.Module):
         return sum(authors_phase_correlation_loss(x_hat, x, r.n_fft, r.hop, spectra, eps) for r in self.correlation_resolutions) / len(self.correlation_resolutions)
 
     def forward(self, x_hat: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        "Total loss and its weighted terms (`terms` sums to `total`) for stereo [B, 2, T] reconstruction and reference."
+        "Total loss and its weighted terms (`terms` sums to `total`) for stereo [B, 2, T] reconstruction and reference (float16 and bfloat16 computed in float32)."
         _check_stereo(x_hat, "x_hat"); _check_stereo(x)
         if x_hat.shape != x.shape: raise ValueError(f"x_hat {tuple(x_hat.shape)} and x {tuple(x.shape)} differ in shape")
+        x_hat, x = at_least_float32(x_hat), at_least_float32(x)
         weighted_hat, weighted = self.weighting(x_hat), self.weighting(x)
         cache_hat, cache = SpectrumCache(weighted_hat), SpectrumCache(weighted)
         c, terms = self.config, {}
@@ -137,6 +138,7 @@ class MultiResolutionLogMelLoss(nn.Module):
             self.register_buffer(f"window_{window}", torch.hann_window(window), persistent=False)
 
     def _log_mel(self, x: torch.Tensor, window: int) -> torch.Tensor:
+        x = at_least_float32(x)
         spec = torch.stft(x.reshape(-1, x.shape[-1]), window, window // 4, window=getattr(self, f"window_{window}"), center=True,
                           pad_mode="reflect", return_complex=True).abs()
         return torch.log10((getattr(self, f"mel_{window}") @ spec).clamp_min(self.eps))
@@ -153,6 +155,7 @@ class WarmStartLoss(nn.Module):
         self.stft_weight, self.stft = stft_weight, (ReconstructionLoss("sao", sample_rate) if stft_weight > 0 else None)
 
     def forward(self, x_hat: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        x_hat, x = at_least_float32(x_hat), at_least_float32(x)
         terms = {"waveform_l1": self.waveform_weight * (x_hat - x).abs().mean(), "mel": self.mel_weight * self.mel(x_hat, x)}
         if self.stft is not None: terms["sao_stft"] = self.stft_weight * self.stft(x_hat, x)[0]
         return sum(terms.values()), terms

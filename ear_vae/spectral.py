@@ -10,6 +10,7 @@ __all__ = ['SAO_RESOLUTIONS', 'CHANNEL_VIEWS', 'SC_NORMS', 'mslr', 'Resolution',
 from dataclasses import dataclass
 import torch
 import torch.nn as nn
+from .kweighting import at_least_float32
 
 # %% ../nbs/01_spectral.ipynb #c16b2eaf
 def _check_stereo(x: torch.Tensor, name: str = "x") -> torch.Tensor:
@@ -37,7 +38,8 @@ def resolutions(fft_sizes, hop_ratio: int = 4) -> tuple[Resolution, ...]:
 SAO_RESOLUTIONS = resolutions([2048, 1024, 512, 256, 128, 64, 32])
 
 def stft(x: torch.Tensor, res: Resolution, center: bool = True) -> torch.Tensor:
-    "Complex STFT of `x` [..., T] at `res` (Hann window; centred frames unless `center=False`): [..., n_fft // 2 + 1, frames]."
+    "Complex STFT of `x` [..., T] at `res` (Hann window; centred frames unless `center=False`): [..., n_fft // 2 + 1, frames]; float16 and bfloat16 are computed in float32."
+    x = at_least_float32(x)
     window = torch.hann_window(res.win, dtype=x.dtype, device=x.device)
     flat = x.reshape(-1, x.shape[-1])
     spec = torch.stft(flat, res.n_fft, res.hop, res.win, window, center=center, return_complex=True)

@@ -299,7 +299,8 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
         failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
         _log(f"the ablation stopped at step {min((a.step for a in arms), default=0)}: {failure}")
     finally:
-        _sync(device)
+        try: _sync(device)
+        except Exception as e: _log(f"the device did not synchronise ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): the scores and logs are kept")   # a sticky CUDA error raises again here
         train_seconds = time.perf_counter() - train_start
         try: weights = save_weights({a.name: a.inference_model for a in arms if a.name in weights_of}, out) if arms else {}
         except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")
@@ -325,8 +326,7 @@ def plot_ablation(results: dict, path):
     "Each Table-1 metric against training step, one line per arm with its 95 % interval over test clips (shaded)."
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, 4, figsize=(18, 7))
-    axes.flat[-1].axis("off")
+    fig, axes = plt.subplots(2, 4, figsize=(18, 7)); axes.flat[-1].axis("off")   # seven metrics, eight panels
     names = {a["name"]: f"{a['name']} ({a['recipe']}, seed {a['init_seed']})" for a in results["arms"]}
     for ax, m in zip(axes.flat, METRICS.values()):
         for arm, checkpoints in results["summary"].items():

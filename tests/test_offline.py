@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import torch
 
 from ear_vae.data import prepare_corpus, read_manifest
@@ -22,20 +23,26 @@ REPO = Path(__file__).resolve().parent.parent
 BUDGET = 170
 
 
-def test_offline_node_script_on_cpu(tmp_path):
-    write_toy_corpus(tmp_path / "raw", tracks=10, seconds=2.5)
-    prepare_corpus([str(tmp_path / "raw")], tmp_path / "prepared", min_seconds=1.0, valid_fraction=0.2, test_fraction=0.2, progress=False)
-    write_test_clips(tmp_path / "prepared", tmp_path / "clips", clips=2, clip_seconds=1.0)
-    manifest = make_bundle(tmp_path / "prepared", tmp_path / "clips", tmp_path / "bundle", wheels=False, repo=REPO,
-                           clip_seconds=1.0, progress=False)
-    train = read_manifest(tmp_path / "prepared", "train")   # every training recording, as Ogg Vorbis, with what recoding cost
-    assert verify_bundle(tmp_path / "bundle") == manifest and len(manifest["training_tracks"]) == len(train) >= 4
+@pytest.fixture(scope="module")
+def toy_bundle(tmp_path_factory):
+    "A node's bundle made by `make_bundle` from a toy corpus (no wheels): (its folder's parent, the manifest)."
+    root = tmp_path_factory.mktemp("node")
+    write_toy_corpus(root / "raw", tracks=10, seconds=2.5)
+    prepare_corpus([str(root / "raw")], root / "prepared", min_seconds=1.0, valid_fraction=0.2, test_fraction=0.2, progress=False)
+    write_test_clips(root / "prepared", root / "clips", clips=2, clip_seconds=1.0)
+    return root, make_bundle(root / "prepared", root / "clips", root / "bundle", wheels=False, repo=REPO, clip_seconds=1.0, progress=False)
+
+
+def test_offline_node_script_on_cpu(toy_bundle, tmp_path):
+    root, manifest = toy_bundle
+    train = read_manifest(root / "prepared", "train")   # every training recording, as Ogg Vorbis, with what recoding cost
+    assert verify_bundle(root / "bundle") == manifest and len(manifest["training_tracks"]) == len(train) >= 4
     assert all(t.endswith(".ogg") for t in manifest["training_tracks"]) and manifest["training_audio"].startswith("Ogg Vorbis")
     assert 0 < manifest["training_audio_cost"]["si_sdr"] < 60, manifest["training_audio_cost"]
     assert manifest["working_tree_bytes"] <= 8 * MIB and manifest["bundle_bytes"] <= 56 * MIB
 
     out = tmp_path / "out"
-    env = {**os.environ, "EAR_VAE_BUNDLE": str(tmp_path / "bundle"), "PYTHON": sys.executable,
+    env = {**os.environ, "EAR_VAE_BUNDLE": str(root / "bundle"), "PYTHON": sys.executable,
            "EAR_VAE_OFFLINE_ARGS": "--preset demo --batch 2 --segment 4096 --workers 1 --probe-seconds 5"}
     start = time.time()
     done = subprocess.run(["bash", str(REPO / "scripts" / "offline_gpu_run.sh"), str(out), str(BUDGET)], env=env,
@@ -141,3 +148,20 @@ def test_scoring_workers_leave_with_a_killed_training_process():
     finally:
         try: os.killpg(proc.pid, 9)
         except ProcessLookupError: pass
+
+
+def test_a_sticky_device_error_keeps_the_scores(toy_bundle, tmp_path, monkeypatch):
+    """A sticky CUDA error (an illegal address, a device-side assert) raises again at every later synchronisation, the
+    `finally` of the ablation's included: the step-0 scores, the log and the results must still be written. Simulated on
+    the CPU by a `_sync` that raises every time (the probe's first timed step calls it)."""
+    from ear_vae import offline
+    from ear_vae.params import apply_overrides, load_params
+    def sticky(device): raise RuntimeError("CUDA error: an illegal memory access was encountered\nCompile with TORCH_USE_CUDA_DSA ...")
+    monkeypatch.setattr(offline, "_sync", sticky)
+    params = apply_overrides(load_params(REPO / "params.yaml"), ["offline.preset=demo", "offline.batch_size=2", "offline.segment_samples=4096",
+                                                                  "offline.score_workers=0", "offline.probe_seconds=5"])
+    results = offline.paired_ablation(toy_bundle[0] / "bundle", tmp_path, time.time() + 120, params)
+    assert results["failure"] == "RuntimeError: CUDA error: an illegal memory access was encountered", results["failure"]
+    rows = pd.read_csv(tmp_path / "per_file.csv")
+    assert set(rows["step"]) == {0} and {"sao", "full", "sao_aa", "mono_downmix"} <= set(rows["arm"]), rows[["arm", "step"]]
+    assert (tmp_path / "ablation.png").stat().st_size > 0

@@ -94,7 +94,9 @@ def gradient_shares(trainer, x: torch.Tensor, adversarial: bool = False) -> pd.D
 
 # %% ../nbs/14_diagnosis.ipynb #c08ef50e
 def _model_process(model):
+    "`model`'s reconstruction as a function of a clip [2, T]; it refuses a model in training mode, where the latent bound is off (`nbs/04_model.ipynb`)."
     def process(x):
+        if model.training: raise RuntimeError("a model in training mode would be scored without its latent bound: call .eval() first")
         with torch.no_grad(): return model.reconstruct(x.float()).float()
     return process
 
@@ -111,10 +113,14 @@ def diagnose(models: dict, warmstart, clips_dir, data_dir, params, recipe: str =
     bands = {label: pd.concat([band_report(_model_process(m)(c), c) for c in clips.values()]).groupby("band_hz").mean().reset_index().to_dict("records")
              for label, m in loaded.items()}
     sines = {label: sine_response(_model_process(m)).to_dict("records") for label, m in loaded.items()}
+    curve = learning_curve(stages, clips)   # before the warm start's generator goes to training mode (below) for the shares
     trainer.generator.train(); data = training_batches(params, data_dir)
-    shares = pd.concat([gradient_shares(trainer, data.batch(trainer.step + 2 * k), adversarial=True) for k in range(batches)]).groupby("term").mean()
+    seed_all(params.seed)   # the VAE's sampling noise in the shares: one fixed draw, whatever was measured before them
+    per_batch = pd.concat([gradient_shares(trainer, data.batch(trainer.step + 2 * k), adversarial=True) for k in range(batches)])
+    spread = per_batch.groupby("term")[["norm_share", "cosine"]].agg(["min", "max"])   # how much one batch says
+    shares = per_batch.groupby("term").mean().join(spread.set_axis([f"{c}_{s}" for c, s in spread.columns], axis=1))
     return {"models": {k: str(v) for k, v in models.items()}, "warmstart": str(warmstart), "clips": len(clips), "recipe_for_shares": recipe,
-            "learning_curve": learning_curve(stages, clips).reset_index().to_dict("records"), "bands": bands, "sines": sines,
+            "learning_curve": curve.reset_index().to_dict("records"), "bands": bands, "sines": sines,
             "gradient_shares": shares.reset_index().to_dict("records")}
 
 # %% ../nbs/14_diagnosis.ipynb #c69a4787

@@ -190,13 +190,17 @@ def _skip(result: dict, key: str, why: str, save) -> bool:
 @contextlib.contextmanager
 def _failure_recorded(result: dict, key: str, save, device: str):
     "Run one lever: an exception is named in `result['failed']` (its type and first line), its memory freed, and the bench goes on to the next lever."
+    failed = False
     try: yield
     except Exception as e:   # a path that fails on first contact with a GPU (a new compilation, a dtype) costs its own number, not the rest
         result.setdefault("failed", {})[key] = f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:300]}"
         _logger.warning(f"levers: {key} failed, going on: {result['failed'][key]}")
-        del e; gc.collect()
-        if device == "cuda": torch.cuda.empty_cache()
-        save()
+        save(); failed = True   # on disk first: a sticky CUDA error raises again at the next CUDA call
+    if failed:   # outside the handler, the exception's frames (and the lever's tensors) are gone
+        gc.collect()
+        try:
+            if device == "cuda": torch.cuda.empty_cache()
+        except Exception as e: _logger.warning(f"levers: the device did not recover after {key} ({type(e).__name__}): the levers after it will fail too")
 
 def _over_budget(result: dict, key: str, calls: float, call_seconds: float, deadline: float, save, compile_seconds: float = 0.0) -> bool:
     "Skip, and name in `result['skipped']`, the lever `key` when its estimate (`calls` of `call_seconds`, plus `compile_seconds`) exceeds the budget left."
@@ -214,7 +218,7 @@ def _peak_gib(device: str):
     return torch.cuda.max_memory_allocated() / 2 ** 30 if device == "cuda" else None
 
 def _resident_gib(device: str):
-    "What is allocated when a lever starts (the eager model, a pool kept from before): its `peak_memory_gib` includes this."
+    "What is allocated when a lever's timing starts (the eager model, the lever's own weights, a pool kept from before): its `peak_memory_gib` includes this."
     return torch.cuda.memory_allocated() / 2 ** 30 if device == "cuda" else None
 
 def _free_cuda_graphs():
@@ -389,7 +393,9 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
         eager = _training_pair(device, preset, x, False, False)
         cold, warm = _timed(eager), _timed(eager)   # the estimate scales the warm pair (the cold one autotunes cuDNN: 22 s vs 0.6 s on an H200)
         eager_peak, baseline = _peak_gib(device), True
-    if not baseline: return
+    if not baseline:
+        for name in names: _skip(result, f"training/{name}", "the eager step pair it is timed against failed (failed: training/eager_baseline)", save)
+        return
     for name, (fused, compiled) in ((n, TRAINING_LEVERS[n]) for n in names):
         if fused and not compile_levers: _skip(result, f"training/{name}", COMPILATION_OFF, save); continue
         if _over_budget(result, f"training/{name}", 1 + (2 * pairs if fused else pairs), warm, deadline, save, LEVER_MIN_SECONDS[device] * fused): continue

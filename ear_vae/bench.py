@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['BF16_PEAK_FLOPS', 'LEVER_MIN_SECONDS', 'COMPILATION_OFF', 'CUDA_FIRST', 'CUDA_GRAPH_LEVERS', 'TRAINING_SIZES',
            'TRAINING_LEVERS', 'BENCHMARKS', 'median_seconds', 'bench_losses', 'bench_model', 'saved_activation_mib',
-           'bench_activation_memory', 'trainer_params', 'bench_training_gpu', 'bench_gpu', 'autocast_is_wrong',
-           'bench_levers', 'bench_command', 'combine_bench_files', 'run_benchmarks']
+           'bench_activation_memory', 'trainer_params', 'bench_training_gpu', 'bench_gpu', 'error_line',
+           'autocast_is_wrong', 'bench_levers', 'bench_command', 'combine_bench_files', 'run_benchmarks']
 
 # %% ../nbs/10_bench.ipynb #324c8e91
 import logging
@@ -187,13 +187,17 @@ def _skip(result: dict, key: str, why: str, save) -> bool:
     result["skipped"][key] = why
     save(); return True
 
+def error_line(e: BaseException, limit: int | None = None) -> str:
+    "An exception as one line for a log or a JSON field: its type and the first line of its message (at most `limit` characters)."
+    return f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:limit]}"
+
 @contextlib.contextmanager
 def _failure_recorded(result: dict, key: str, save, device: str):
     "Run one lever: an exception is named in `result['failed']` (its type and first line), its memory freed, and the bench goes on to the next lever."
     failed = False
     try: yield
     except Exception as e:   # a path that fails on first contact with a GPU (a new compilation, a dtype) costs its own number, not the rest
-        result.setdefault("failed", {})[key] = f"{type(e).__name__}: {(str(e).splitlines() or [''])[0][:300]}"
+        result.setdefault("failed", {})[key] = error_line(e, 300)
         _logger.warning(f"levers: {key} failed, going on: {result['failed'][key]}")
         save(); failed = True   # on disk first: a sticky CUDA error raises again at the next CUDA call
     if failed:   # outside the handler, the exception's frames (and the lever's tensors) are gone
@@ -403,7 +407,7 @@ def _training_levers(result: dict, device: str, preset: str, deadline: float, sa
         with _failure_recorded(result, f"training/{name}", save, device):
             if fused:
                 if device == "cuda": torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
-                resident = torch.cuda.memory_allocated() / 2 ** 30 if device == "cuda" else 0.0   # the trainers alive already (eager's, for the ratio)
+                resident = _resident_gib(device)   # the trainers alive already (eager's, for the ratio)
                 pair = _training_pair(device, preset, x, fused, compiled)
                 first = _timed(pair); peak = _peak_gib(device) - resident if device == "cuda" else None   # this lever's own first pair (it compiles)
                 s, base = _interleaved(pair, eager, pairs)

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 import numpy as np
 import torch
-from .bench import LEVER_MIN_SECONDS, bench_command, combine_bench_files
+from .bench import LEVER_MIN_SECONDS, bench_command, combine_bench_files, error_line
 from .bundle import MIB, OUT_LIMITS, check_out_folder, verify_bundle
 from .data import TARGET_RATE, SegmentDataset, StepBatches
 from .evaluation import CONTROL, CONTROLS, MONO_CONTROL, load_clips, reconstruct_clips
@@ -158,7 +158,7 @@ class ClipScorer:
         start = time.perf_counter()
         for meta, future in self.futures:
             try: self.rows.append({**meta, **future.result(None if until is None else max(0.0, until - time.time()))})
-            except Exception as e: self.rows.append({**meta, "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"})
+            except Exception as e: self.rows.append({**meta, "error": error_line(e)})
         self.futures.clear()
         return time.perf_counter() - start
 
@@ -296,11 +296,11 @@ def paired_ablation(bundle, out, deadline: float, params: Params) -> dict:
         at = {warm_steps + recipe_steps // 4: 0.25, warm_steps + recipe_steps // 2: 0.5, steps: 1.0}   # labels: the share of the arms' own steps
         if recipe_steps: fit(arms, batches.stream(start=warm_steps, device=device), Until(steps=steps), [ScoreAt(scorer, at, deadline - reserve), history])
     except Exception as e:  # keep what was trained and scored: a failure is reported, not a lost run
-        failure = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        failure = error_line(e)
         _log(f"the ablation stopped at step {min((a.step for a in arms), default=0)}: {failure}")
     finally:
         try: _sync(device)
-        except Exception as e: _log(f"the device did not synchronise ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}): the scores and logs are kept")   # a sticky CUDA error raises again here
+        except Exception as e: _log(f"the device did not synchronise ({error_line(e)}): the scores and logs are kept")   # a sticky CUDA error raises again here
         train_seconds = time.perf_counter() - train_start
         try: weights = save_weights({a.name: a.inference_model for a in arms if a.name in weights_of}, out) if arms else {}
         except Exception as e: _log(f"weights not saved: {type(e).__name__}: {e}")

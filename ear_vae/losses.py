@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['RECIPES', 'PHASE_STYLES', 'CORRELATION_STYLES', 'MAGNITUDE_VIEWS', 'DEFAULTS', 'TRAINING_OPTIONS',
-           'DAC_MEL_RESOLUTIONS', 'recipe_config', 'ReconstructionLoss', 'training_loss', 'MultiResolutionLogMelLoss',
-           'WarmStartLoss']
+           'DAC_MEL_RESOLUTIONS', 'recipe_config', 'ReconstructionLoss', 'recipe_options', 'training_loss',
+           'MultiResolutionLogMelLoss', 'WarmStartLoss']
 
 # %% ../nbs/03_losses.ipynb #9031af5a
 import torch
@@ -117,12 +117,16 @@ class ReconstructionLoss(nn.Module):
 # %% ../nbs/03_losses.ipynb #1ebb6e5f
 TRAINING_OPTIONS = ("magnitude_weight", "phase_weight", "correlation_weight", "phase_style", "correlation_style", "correlation_eps", "weighting")
 
-def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
-    "The reconstruction loss `recipe` trains with, configured by params.yaml's `loss:` section."
+def recipe_options(recipe: str) -> tuple[str, ...]:
+    "The keys of `TRAINING_OPTIONS` (params.yaml's `loss:` section) that `recipe`'s loss reads, from its row of `RECIPES`."
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-    options = {k: loss_params[k] for k in TRAINING_OPTIONS if k in loss_params}
-    if RECIPES[recipe]["own_weighting"]: options.pop("weighting", None)
-    return ReconstructionLoss(recipe, **options)
+    row = RECIPES[recipe]
+    return (("magnitude_weight",) + (() if row["own_weighting"] else ("weighting",))
+            + (("phase_weight", "phase_style") if row["phase"] else ()) + (("correlation_weight", "correlation_style", "correlation_eps") if row["correlation"] else ()))
+
+def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
+    "The reconstruction loss `recipe` trains with, configured by the keys of params.yaml's `loss:` section it reads (`recipe_options`)."
+    return ReconstructionLoss(recipe, **{k: loss_params[k] for k in recipe_options(recipe) if k in loss_params})
 
 # %% ../nbs/03_losses.ipynb #9bbbd3d7
 DAC_MEL_RESOLUTIONS = tuple(zip((32, 64, 128, 256, 512, 1024, 2048), (5, 10, 20, 40, 80, 160, 320)))  # (window, mel bands)

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_KEYS', 'RECIPE_LOSS_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed',
            'NonFiniteLossError', 'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats',
-           'training_math', 'warmstart_math', 'weights_digest', 'data_digest', 'Until', 'Callback', 'fit',
-           'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar', 'StopOnSignal',
-           'training_batches', 'train', 'finetune_params', 'finetune_start']
+           'training_math', 'warmstart_math', 'recipe_math', 'weights_digest', 'data_digest', 'Until', 'Callback',
+           'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar',
+           'StopOnSignal', 'training_batches', 'train', 'finetune_params', 'finetune_start']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
 import hashlib
@@ -31,7 +31,7 @@ from .data import SegmentDataset, StepBatches, read_manifest
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, write_json
 from .checkpoints import load_checkpoint, load_model, save_model, write_torch
-from .losses import RECIPES, TRAINING_OPTIONS, WarmStartLoss, ReconstructionLoss, training_loss
+from .losses import RECIPES, TRAINING_OPTIONS, WarmStartLoss, ReconstructionLoss, recipe_options, training_loss
 from .model import EarVAE, choose_device, bias_parameters, onednn_bf16_failures, set_fused_activation, signal_preserving_init
 from .params import Model, Params, Train, apply_overrides
 
@@ -238,6 +238,13 @@ def warmstart_math(saved: dict) -> dict:
     math_params["loss"] = {k: v for k, v in math_params.get("loss", {}).items() if k not in RECIPE_LOSS_KEYS}
     return math_params
 
+def recipe_math(saved: dict, recipe: str) -> dict:
+    "`training_math` less the recipe options `recipe`'s loss does not read (`losses.recipe_options`): what a run of `recipe` computes."
+    unread = set(TRAINING_OPTIONS) - set(recipe_options(recipe))
+    math_params = training_math(saved)
+    math_params["loss"] = {k: v for k, v in math_params.get("loss", {}).items() if k not in unread}
+    return math_params
+
 def _differing_keys(a: dict, b: dict, prefix: str = "") -> list[str]:
     keys = []
     for k in sorted(set(a) | set(b)):
@@ -298,7 +305,7 @@ def resume(self: Trainer, path, warmstart=None) -> bool:
     if not path.exists(): return False
     state = load_checkpoint(path)  # data only (a crafted pickle is refused), on the CPU: load_state_dict moves it, the RNG state stays there
     recipe = state.get("recipe", state.get("variant"))  # checkpoints written before the recipe had one name said "variant"
-    math = warmstart_math if self.recipe is None else training_math   # the warm start's own checkpoint: only what it computes
+    math = warmstart_math if self.recipe is None else (lambda saved: recipe_math(saved, self.recipe))   # only what this run computes
     differing = _differing_keys(math(state.get("params", {"train": {}})), math(self.params.to_dict()))
     why = (f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})" if differing else
            "another model config (the preset's architecture changed)" if state.get("model_config", unwrap(self.generator).config) != unwrap(self.generator).config else

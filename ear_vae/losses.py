@@ -125,8 +125,10 @@ def recipe_options(recipe: str) -> tuple[str, ...]:
             + (("phase_weight", "phase_style") if row["phase"] else ()) + (("correlation_weight", "correlation_style", "correlation_eps") if row["correlation"] else ()))
 
 def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
-    "The reconstruction loss `recipe` trains with, configured by the keys of params.yaml's `loss:` section it reads (`recipe_options`)."
-    return ReconstructionLoss(recipe, **{k: loss_params[k] for k in recipe_options(recipe) if k in loss_params})
+    "The reconstruction loss `recipe` trains with, configured by the keys of params.yaml's `loss:` section it reads (`recipe_options`); every option is checked."
+    options = {k: loss_params[k] for k in TRAINING_OPTIONS if k in loss_params}
+    recipe_config(recipe, **{k: v for k, v in options.items() if k != "weighting" or not RECIPES[recipe]["own_weighting"]})   # refuses a bad value of any option
+    return ReconstructionLoss(recipe, **{k: v for k, v in options.items() if k in recipe_options(recipe)})
 
 # %% ../nbs/03_losses.ipynb #9bbbd3d7
 DAC_MEL_RESOLUTIONS = tuple(zip((32, 64, 128, 256, 512, 1024, 2048), (5, 10, 20, 40, 80, 160, 320)))  # (window, mel bands)

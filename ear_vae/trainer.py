@@ -314,6 +314,8 @@ def resume(self: Trainer, path, warmstart=None) -> bool:
     if why:
         if self.rank == 0: _logger.info(f"{path}: written with {why}; starting afresh")
         return False
+    unread = [k for k in _differing_keys(training_math(state.get("params", {"train": {}})), training_math(self.params.to_dict())) if k not in differing]
+    if unread and self.rank == 0: _logger.info(f"{path}: resuming; it records other values of options this run does not read ({', '.join(unread[:5])})")
     self._load_state(state)
     return True
 

@@ -14,7 +14,8 @@ def row(a, b):
     return f"| {a} − {b} | " + " | ".join(cells) + " |"
 print("| pair | " + " | ".join(s.label for s in METRICS.values()) + " |\n|---|" + "---|" * len(METRICS))
 complete = {s for s, d in pf.groupby("system") if d.seed.nunique() == len(seeds)}
-for a, b in [("phase", "kw"), ("phase_w5", "kw"), ("phase_w20", "kw"), ("phase_w5", "phase"), ("phase_w20", "phase"), ("phase_w20", "phase_w5")]:
+for a, b in [("phase", "kw"), ("phase_w5", "kw"), ("phase_w20", "kw"), ("phase_w5", "phase"), ("phase_w20", "phase"), ("phase_w20", "phase_w5"),
+             ("aw_w05", "kw"), ("aw_w5", "kw"), ("aw_w05", "phase"), ("aw_w5", "phase_w5")]:
     if a in complete and b in complete: print(row(a, b))
 means = pf.groupby("system")[[m for m in METRICS]].mean()
 for m in ("icpc", "ccpc"): means[m] *= 100

@@ -127,7 +127,7 @@ def recipe_options(recipe: str) -> tuple[str, ...]:
 def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
     "The reconstruction loss `recipe` trains with, configured by the keys of params.yaml's `loss:` section it reads (`recipe_options`); every option is checked."
     options = {k: loss_params[k] for k in TRAINING_OPTIONS if k in loss_params}
-    recipe_config(recipe, **{k: v for k, v in options.items() if k != "weighting" or not RECIPES[recipe]["own_weighting"]})   # refuses a bad value of any option
+    recipe_config(recipe, **options)   # refuses a bad value of any option, read or not
     return ReconstructionLoss(recipe, **{k: v for k, v in options.items() if k in recipe_options(recipe)})
 
 # %% ../nbs/03_losses.ipynb #9bbbd3d7

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_KEYS', 'RECIPE_LOSS_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed',
            'NonFiniteLossError', 'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats',
-           'training_math', 'warmstart_math', 'recipe_math', 'weights_digest', 'data_digest', 'Until', 'Callback',
+           'training_math', 'recipe_math', 'warmstart_math', 'weights_digest', 'data_digest', 'Until', 'Callback',
            'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar',
            'StopOnSignal', 'training_batches', 'train', 'finetune_params', 'finetune_start']
 
@@ -232,18 +232,17 @@ def training_math(saved: dict) -> dict:
 
 RECIPE_LOSS_KEYS = ("adversarial_weight", "feature_matching_weight", *TRAINING_OPTIONS)   # the loss keys only a recipe's steps read
 
-def warmstart_math(saved: dict) -> dict:
-    "`training_math` less `RECIPE_LOSS_KEYS`: the params that decide what the shared warm start computes (no recipe, no adversary)."
-    math_params = training_math(saved)
-    math_params["loss"] = {k: v for k, v in math_params.get("loss", {}).items() if k not in RECIPE_LOSS_KEYS}
-    return math_params
-
-def recipe_math(saved: dict, recipe: str) -> dict:
-    "`training_math` less the recipe options `recipe`'s loss does not read (`losses.recipe_options`): what a run of `recipe` computes."
-    unread = set(TRAINING_OPTIONS) - set(recipe_options(recipe))
+def recipe_math(saved: dict, recipe: str | None) -> dict:
+    """`training_math` less the loss keys a run of `recipe` does not read: the recipe options outside `losses.recipe_options(recipe)`;
+    for the shared warm start (`recipe=None`: no recipe, no adversary) all of `RECIPE_LOSS_KEYS`."""
+    unread = set(RECIPE_LOSS_KEYS) if recipe is None else set(TRAINING_OPTIONS) - set(recipe_options(recipe))
     math_params = training_math(saved)
     math_params["loss"] = {k: v for k, v in math_params.get("loss", {}).items() if k not in unread}
     return math_params
+
+def warmstart_math(saved: dict) -> dict:
+    "The params that decide what the shared warm start computes: `recipe_math` without a recipe."
+    return recipe_math(saved, None)
 
 def _differing_keys(a: dict, b: dict, prefix: str = "") -> list[str]:
     keys = []
@@ -305,8 +304,8 @@ def resume(self: Trainer, path, warmstart=None) -> bool:
     if not path.exists(): return False
     state = load_checkpoint(path)  # data only (a crafted pickle is refused), on the CPU: load_state_dict moves it, the RNG state stays there
     recipe = state.get("recipe", state.get("variant"))  # checkpoints written before the recipe had one name said "variant"
-    math = warmstart_math if self.recipe is None else (lambda saved: recipe_math(saved, self.recipe))   # only what this run computes
-    differing = _differing_keys(math(state.get("params", {"train": {}})), math(self.params.to_dict()))
+    saved = state.get("params", {"train": {}})
+    differing = _differing_keys(recipe_math(saved, self.recipe), recipe_math(self.params.to_dict(), self.recipe))   # only what this run computes
     why = (f"recipe {recipe!r}" if recipe != self.recipe else f"other training params ({', '.join(differing[:5])})" if differing else
            "another model config (the preset's architecture changed)" if state.get("model_config", unwrap(self.generator).config) != unwrap(self.generator).config else
            "other training data (data_sha256 differs: prepared again?)" if None not in (state.get("data_sha256"), self.data_sha256) and state["data_sha256"] != self.data_sha256 else None)
@@ -314,7 +313,7 @@ def resume(self: Trainer, path, warmstart=None) -> bool:
     if why:
         if self.rank == 0: _logger.info(f"{path}: written with {why}; starting afresh")
         return False
-    unread = [k for k in _differing_keys(training_math(state.get("params", {"train": {}})), training_math(self.params.to_dict())) if k not in differing]
+    unread = [k for k in _differing_keys(training_math(saved), training_math(self.params.to_dict())) if k not in differing]
     if unread and self.rank == 0: _logger.info(f"{path}: resuming; it records other values of options this run does not read ({', '.join(unread[:5])})")
     self._load_state(state)
     return True

@@ -16,12 +16,14 @@ from .phase import (CORRELATION_RESOLUTIONS, PHASE_RESOLUTIONS, PhaseDerivativeL
                            authors_phase_correlation_loss, authors_phase_derivative_losses)
 
 # %% ../nbs/03_losses.ipynb #ffe65a7e
-RECIPES = {  # own_weighting: the weighting is part of the recipe's definition (params' `loss.weighting` does not apply)
-    "sao":   {"weighting": "a_weighting", "own_weighting": True,  "magnitude_views": "sum_diff_lr", "phase": False, "phase_views": "lr",   "correlation": False},
-    "kw":    {"weighting": "bs1770",      "own_weighting": False, "magnitude_views": "sum_diff_lr", "phase": False, "phase_views": "lr",   "correlation": False},
-    "phase": {"weighting": "bs1770",      "own_weighting": False, "magnitude_views": "sum_diff_lr", "phase": True,  "phase_views": "lr",   "correlation": False},
-    "full":  {"weighting": "bs1770",      "own_weighting": False, "magnitude_views": "mslr",        "phase": True,  "phase_views": "lr",   "correlation": True},
-    "full_phase_mslr": {"weighting": "bs1770", "own_weighting": False, "magnitude_views": "mslr", "phase": True,  "phase_views": "mslr", "correlation": True},
+RECIPES = {  # own: the options this row fixes as part of the recipe's definition (params' `loss:` values of them do not apply)
+    "sao":   {"weighting": "a_weighting", "own": ("weighting",), "magnitude_views": "sum_diff_lr", "phase": False, "phase_views": "lr",   "correlation": False},
+    "kw":    {"weighting": "bs1770",      "own": (),             "magnitude_views": "sum_diff_lr", "phase": False, "phase_views": "lr",   "correlation": False},
+    "phase": {"weighting": "bs1770",      "own": (),             "magnitude_views": "sum_diff_lr", "phase": True,  "phase_views": "lr",   "correlation": False},
+    "full":  {"weighting": "bs1770",      "own": (),             "magnitude_views": "mslr",        "phase": True,  "phase_views": "lr",   "correlation": True},
+    "full_phase_mslr": {"weighting": "bs1770", "own": (),        "magnitude_views": "mslr",        "phase": True,  "phase_views": "mslr", "correlation": True},
+    "phase_ours": {"weighting": "bs1770", "own": ("phase_style",), "phase_style": "antiwrapped",
+                   "magnitude_views": "sum_diff_lr", "phase": True, "phase_views": "lr", "correlation": False},
 }
 PHASE_STYLES = ("authors", "antiwrapped")
 CORRELATION_STYLES = ("authors_cross", "authors_lr", "stereo")
@@ -46,7 +48,7 @@ DEFAULTS = {
 def recipe_config(recipe: str, **overrides) -> dict:
     "The full configuration of `recipe` (its switches and the defaults), with `overrides` applied and checked."
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-    config = {**RECIPES[recipe], **DEFAULTS}
+    config = {**DEFAULTS, **RECIPES[recipe]}   # a recipe's row may fix an option (its `own`)
     for key, value in overrides.items():
         if key not in config: raise ValueError(f"unknown loss option {key!r}; options: {sorted(config)}")
         config[key] = value
@@ -65,7 +67,7 @@ def recipe_config(recipe: str, **overrides) -> dict:
 
 # %% ../nbs/03_losses.ipynb #31a3dd97
 class ReconstructionLoss(nn.Module):
-    "Perceptual reconstruction loss of one recipe (`sao`, `kw`, `phase`, `full`, `full_phase_mslr`); `forward` gives `(total, terms)`."
+    "Perceptual reconstruction loss of one recipe (`sao`, `kw`, `phase`, `full`, `full_phase_mslr`, `phase_ours`); `forward` gives `(total, terms)`."
     def __init__(self, recipe: str, sample_rate: int = 44100, **overrides):
         super().__init__()
         self.recipe, self.config = recipe, recipe_config(recipe, **overrides)
@@ -121,8 +123,9 @@ def recipe_options(recipe: str) -> tuple[str, ...]:
     "The keys of `TRAINING_OPTIONS` (params.yaml's `loss:` section) that `recipe`'s loss reads, from its row of `RECIPES`."
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
     row = RECIPES[recipe]
-    return (("magnitude_weight",) + (() if row["own_weighting"] else ("weighting",))
-            + (("phase_weight", "phase_style") if row["phase"] else ()) + (("correlation_weight", "correlation_style", "correlation_eps") if row["correlation"] else ()))
+    used = (("magnitude_weight", "weighting") + (("phase_weight", "phase_style") if row["phase"] else ())
+            + (("correlation_weight", "correlation_style", "correlation_eps") if row["correlation"] else ()))
+    return tuple(k for k in used if k not in row["own"])   # an option the recipe fixes (its `own`) is not read from params
 
 def training_loss(recipe: str, loss_params: dict) -> ReconstructionLoss:
     "The reconstruction loss `recipe` trains with, configured by the keys of params.yaml's `loss:` section it reads (`recipe_options`); every option is checked."

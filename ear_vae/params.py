@@ -264,7 +264,7 @@ class Params(Section):
     seeds: list = key([0, 1, 2], "every variant is trained and evaluated at each seed (dvc.yaml matrix)",
                       Rule(lambda v: len(v) > 0 and DISTINCT_SEEDS.check(v), "a non-empty list of distinct integers >= 0"))
     aa_seeds: list = key([3, 4, 5], "A/A check: sao again at these seeds, compared with sao at `seeds` like any variant ([]: none)", DISTINCT_SEEDS)
-    variants: list = key(["sao", "kw", "phase", "full", "full_phase_mslr"], "the ablation ladder (nbs/03_losses.ipynb): one recipe per variant",
+    variants: list = key(["sao", "kw", "phase", "full", "full_phase_mslr", "phase_ours"], "the ablation ladder (nbs/03_losses.ipynb): one recipe per variant",
                          Rule(lambda v: len(v) > 0 and all(x in RECIPES for x in v) and len(set(v)) == len(v), f"a non-empty list of distinct recipes from {list(RECIPES)}"))
     data: Data = _section(Data)
     model: Model = _section(Model)

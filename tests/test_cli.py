@@ -126,7 +126,7 @@ def test_help_version_and_train_set(tmp_path):
     for command, parser in commands.items():  # in-process: a subprocess per command costs an import of torch each
         text = parser.format_help()
         assert "examples:" in text and "ear-vae" in text.split("examples:")[1], command
-    assert "{sao,kw,phase,full,full_phase_mslr}" in run("train", "--help").stdout  # and once through the console script
+    assert "{sao,kw,phase,full,full_phase_mslr,phase_ours}" in run("train", "--help").stdout  # and once through the console script
     # --set: the quickest checkpoint, without editing params.yaml
     from ear_vae.data import prepare_corpus
     from ear_vae.testing import write_toy_corpus

@@ -9,6 +9,8 @@ def frames(root, seeds): return [pd.read_csv(root(r, s) / "per_file.csv").assign
 sets = {  # name -> (per-file scores, seeds)
     "A. test clips, new seeds 3-5 (confirmatory)": (frames(lambda r, s: out / "eval_test" / r / f"seed{s}", [3, 4, 5]), [3, 4, 5]),
     "B. validation clips, seeds 0-5 (confirmatory)": (frames(lambda r, s: out / "eval_valid" / r / f"seed{s}", range(6)), list(range(6))),
+    "D. validation clips, new seeds 3-5 (added after the runs, not in the plan: reported, not tested)":
+        (frames(lambda r, s: out / "eval_valid" / r / f"seed{s}", [3, 4, 5]), [3, 4, 5]),
     "C. test clips, seeds 0-5 (the committed 0-2 and the new 3-5; 0-2 chose phase_ours)":
         (frames(lambda r, s: (Path("eval") if s < 3 else out / "eval_test") / r / f"seed{s}", range(6)), list(range(6))),
 }

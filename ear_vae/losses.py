@@ -48,7 +48,7 @@ DEFAULTS = {
 def recipe_config(recipe: str, **overrides) -> dict:
     "The full configuration of `recipe` (its switches and the defaults), with `overrides` applied and checked."
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-    config = {**DEFAULTS, **RECIPES[recipe]}   # a recipe's row may fix an option (its `own`)
+    config = {**DEFAULTS, **{k: v for k, v in RECIPES[recipe].items() if k != "own"}}   # a recipe's row may fix an option (its `own`)
     for key, value in overrides.items():
         if key not in config: raise ValueError(f"unknown loss option {key!r}; options: {sorted(config)}")
         config[key] = value

@@ -215,7 +215,7 @@ class Loss(Section):
     waveform_weight: float = key(40.0, "the warm start's L1 on the waveform (EnCodec's term)", NON_NEGATIVE)
     mel_weight: float = key(1.0, "the warm start's multi-resolution log-mel loss (DAC's)", NON_NEGATIVE)
     warmstart_stft_weight: float = key(0.0, "the warm start's optional third term: the sao recipe's STFT loss at this weight (0: none)", NON_NEGATIVE)
-    phase_style: str = key("authors", "authors (the released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted)", one_of(PHASE_STYLES))
+    phase_style: str = key("authors", "authors (the released definitions) | antiwrapped (ours: anti-wrapped, magnitude-weighted); not phase_ours, whose style is its own", one_of(PHASE_STYLES))
     correlation_style: str = key("authors_cross", "authors_cross (their loss on the L R* cross-spectra) | authors_lr (each channel) | stereo (our meter)", one_of(CORRELATION_STYLES))
     correlation_eps: float = key(1.0e-8, "the authors' correlation loss's eps (theirs: 1e-8; 1.0e-16 keeps their relative gate on cross-spectra; the stereo style has none)", POSITIVE)
     weighting: str = key("bs1770", "K-weighting of every recipe but sao (which keeps SAO's A-weighting): bs1770 | authors | a_weighting", one_of(WEIGHTING_KINDS))

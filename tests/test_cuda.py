@@ -49,13 +49,19 @@ def _parity_pair():
 
 @pytest.mark.parametrize("recipe", list(RECIPES))
 def test_loss_terms_cpu_cuda_parity(recipe):
-    "Every term but the authors' phase-derivative terms, which `test_phase_terms_cpu_cuda_parity_where_the_angle_is_defined` checks."
+    """Every term but the authors' phase-derivative terms, which `test_phase_terms_cpu_cuda_parity_where_the_angle_is_defined`
+    checks. The project's own phase terms (`phase_style: antiwrapped`, the recipe `phase_ours`) are compared whole, at
+    1e-4 like the rest: their differences are anti-wrapped (a 2 pi jump of one angle moves them by 0) and each bin is
+    weighted by the reference's magnitude with bins 60 dB below its loudest left out, so a bin whose angle is rounding
+    noise carries (almost) no weight. On the CPU, float32 against float64 moves them 3e-8 relative (this clip, 2026-12-07).
+    Not yet run on a GPU."""
     x_hat, x = _parity_pair()
     loss = ReconstructionLoss(recipe)
     total_cpu, terms_cpu = loss(x_hat, x)
     total_gpu, terms_gpu = loss.cuda()(x_hat.cuda(), x.cuda())
     assert terms_cpu.keys() == terms_gpu.keys()
-    for name in set(terms_cpu) - set(PHASE_TERMS):
+    checked_elsewhere = set(PHASE_TERMS) if loss.config["phase_style"] == "authors" else set()
+    for name in set(terms_cpu) - checked_elsewhere:
         a, b = terms_cpu[name].item(), terms_gpu[name].item()
         assert abs(a - b) <= 1e-4 * abs(a), f"{recipe}/{name}: CPU {a} vs CUDA {b}"
 

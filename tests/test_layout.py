@@ -110,7 +110,7 @@ def _command_imports(words: list[str], cli: ast.Module) -> set[str]:
 def test_stages_depend_on_the_code_they_run():
     """Every dvc.yaml stage lists, among its deps, each package module its command's code imports (transitively,
     imports inside functions too; a report notebook's imports too), so that a change to that code reruns the stage.
-    Two modules are left out by design: cli.py (it turns arguments into a call: editing a help text must not retrain 18
+    Two modules are left out by design: cli.py (it turns arguments into a call: editing a help text must not retrain 21
     models) and params.py, which only checks params.yaml and fills in defaults that params.yaml never leaves to it
     (it holds every key: nbs/06b_params.ipynb tests that); the values a stage uses are its `params:`."""
     import json

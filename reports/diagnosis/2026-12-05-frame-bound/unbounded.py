@@ -8,7 +8,7 @@ from ear_vae.thd import sine_stimulus
 torch.set_num_threads(1)
 FREQS, LEVELS = (1000.0, 2000.0, 6000.0), (-20.0, -6.0)   # as nbs/14_diagnosis (reports/diagnosis/2026-12-05-pipeline)
 print("model            f_Hz  level  gain_bounded  gain_unbounded  (dB; fundamental out - level in)")
-for variant in ("sao", "kw", "phase", "full", "full_phase_mslr"):
+for variant in ("sao", "kw", "phase", "full", "full_phase_mslr", "phase_ours"):
     m = load_model(f"models/{variant}/seed0/model.pyt", "cpu").eval()
     bounded = sine_response(_model_process(m), FREQS, LEVELS)
     bound, m.latent_range = m.latent_range, None   # the bound off: the raw posterior mean reaches the decoder

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['RECIPES', 'PHASE_STYLES', 'CORRELATION_STYLES', 'MAGNITUDE_VIEWS', 'DEFAULTS', 'TRAINING_OPTIONS',
-           'DAC_MEL_RESOLUTIONS', 'recipe_config', 'ReconstructionLoss', 'recipe_options', 'training_loss',
-           'MultiResolutionLogMelLoss', 'WarmStartLoss']
+           'DAC_MEL_RESOLUTIONS', 'recipe_row', 'recipe_config', 'ReconstructionLoss', 'recipe_options',
+           'training_loss', 'MultiResolutionLogMelLoss', 'WarmStartLoss']
 
 # %% ../nbs/03_losses.ipynb #9031af5a
 import torch
@@ -28,6 +28,11 @@ RECIPES = {  # own: the options this row fixes as part of the recipe's definitio
 PHASE_STYLES = ("authors", "antiwrapped")
 CORRELATION_STYLES = ("authors_cross", "authors_lr", "stereo")
 
+def recipe_row(recipe: str) -> dict:
+    "`recipe`'s row of `RECIPES`; an unknown name is refused in one line that lists the recipes (the one place that checks a name)."
+    if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
+    return RECIPES[recipe]
+
 # channel view -> weight of its multi-resolution magnitude loss
 MAGNITUDE_VIEWS = {
     "sum_diff_lr": {"sum": 0.5, "diff": 0.5, "left": 0.5, "right": 0.5},  # SAO: SumAndDifferenceSTFTLoss (w 1) + 0.5 L + 0.5 R
@@ -47,8 +52,7 @@ DEFAULTS = {
 # %% ../nbs/03_losses.ipynb #4e04eb7d
 def recipe_config(recipe: str, **overrides) -> dict:
     "The full configuration of `recipe` (its switches and the defaults), with `overrides` applied and checked."
-    if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-    config = {**DEFAULTS, **{k: v for k, v in RECIPES[recipe].items() if k != "own"}}   # a recipe's row may fix an option (its `own`)
+    config = {**DEFAULTS, **{k: v for k, v in recipe_row(recipe).items() if k != "own"}}   # a recipe's row may fix an option (its `own`)
     for key, value in overrides.items():
         if key not in config: raise ValueError(f"unknown loss option {key!r}; options: {sorted(config)}")
         config[key] = value
@@ -121,8 +125,7 @@ TRAINING_OPTIONS = ("magnitude_weight", "phase_weight", "correlation_weight", "p
 
 def recipe_options(recipe: str) -> tuple[str, ...]:
     "The keys of `TRAINING_OPTIONS` (params.yaml's `loss:` section) that `recipe`'s loss reads, from its row of `RECIPES`."
-    if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
-    row = RECIPES[recipe]
+    row = recipe_row(recipe)
     used = (("magnitude_weight", "weighting") + (("phase_weight", "phase_style") if row["phase"] else ())
             + (("correlation_weight", "correlation_style", "correlation_eps") if row["correlation"] else ()))
     return tuple(k for k in used if k not in row["own"])   # an option the recipe fixes (its `own`) is not read from params

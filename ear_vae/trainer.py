@@ -31,7 +31,7 @@ from .data import SegmentDataset, StepBatches, read_manifest
 from .discriminator import MultiResolutionSTFTDiscriminator, discriminator_hinge_loss, feature_matching_loss, generator_adversarial_loss
 from .io import atomic_path, write_json
 from .checkpoints import load_checkpoint, load_model, save_model, write_torch
-from .losses import RECIPES, TRAINING_OPTIONS, WarmStartLoss, ReconstructionLoss, recipe_options, training_loss
+from .losses import TRAINING_OPTIONS, WarmStartLoss, ReconstructionLoss, recipe_options, recipe_row, training_loss
 from .model import EarVAE, choose_device, bias_parameters, onednn_bf16_failures, set_fused_activation, signal_preserving_init
 from .params import Model, Params, Train, apply_overrides
 
@@ -76,7 +76,7 @@ def seed_all(seed: int):
 class Trainer:
     "One arm's training state and its step: networks, optimisers, schedules, the recipe's loss, the yardstick, EMA; no data. `recipe=None`: the shared warm start alone (steps before `train.warmstart_steps` only)."
     def __init__(self, params: Params, recipe: str | None, name: str | None = None):
-        if recipe is not None and recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
+        if recipe is not None: recipe_row(recipe)   # an unknown name fails here, before any work
         self.params, self.recipe, self.name = params, recipe, name or recipe or "warmstart"
         p, t = params, params.train
         self.rank, self.world, self.device = setup_device(t.device)

@@ -29,7 +29,7 @@ PHASE_STYLES = ("authors", "antiwrapped")
 CORRELATION_STYLES = ("authors_cross", "authors_lr", "stereo")
 
 def recipe_row(recipe: str) -> dict:
-    "`recipe`'s row of `RECIPES`; an unknown name is refused in one line that lists the recipes (the one place that checks a name)."
+    "`recipe`'s row of `RECIPES`; an unknown name is refused in one line that lists the recipes (the check the losses and the `Trainer` share)."
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; choose from {list(RECIPES)}")
     return RECIPES[recipe]
 

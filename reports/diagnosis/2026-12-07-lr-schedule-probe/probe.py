@@ -4,13 +4,14 @@ with params.yaml's values and the given overrides, and scores it every EVERY ste
 ../2026-12-05-longer-warmstart/longer.py (10 s at 1/4, 1/2 and 3/4 of each validation recording; the test clips are not
 touched), beside the committed warm start (models/warmstart/checkpoint.pt, 2000 steps of the constant schedule) scored
 in the same process, and the mono downmix.
-usage (from the repository root): python probe.py OUT.json STEPS EVERY [train.KEY=VALUE ...]"""
+usage (from the repository root): python probe.py OUT.json STEPS EVERY [KEY=VALUE ...]   (params overrides, e.g. train.gen_lr=2e-3 or seed=1)"""
 import json, sys, time
 from pathlib import Path
 import numpy as np, soundfile as sf, torch
 from ear_vae.checkpoints import load_model
 from ear_vae.data import read_manifest
 from ear_vae.evaluation import mono_downmix_control
+from ear_vae.io import write_json
 from ear_vae.metrics import evaluate_pair
 from ear_vae.params import apply_overrides, load_params
 from ear_vae.trainer import Trainer, inverse_lr, training_batches
@@ -48,10 +49,10 @@ if __name__ == "__main__":
     print(json.dumps({k: result[k] for k in ("overrides", "lr_factor_at", "mono_downmix", "committed_warmstart")}), flush=True)
     trainer, batches, t0 = Trainer(params, None), training_batches(params, "data/prepared"), time.time()
     while trainer.step < steps:
-        for _ in range(every): trainer.training_step(batches.batch(trainer.step))
+        for _ in range(min(every, steps - trainer.step)): trainer.training_step(batches.batch(trainer.step))
         seconds = round(time.time() - t0, 1)
         result["curve"].append({"step": trainer.step, "train_seconds": seconds, **mean_scores(reconstruct_with(trainer.inference_model), clips)})
         trainer.inference_model.train()
         print(json.dumps(result["curve"][-1]), flush=True)
         t0 += time.time() - t0 - seconds   # the clock counts training only
-        tmp = out.with_suffix(".tmp"); tmp.write_text(json.dumps(result, indent=1)); tmp.replace(out)
+        write_json(out, result, indent=1)

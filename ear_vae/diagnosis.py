@@ -67,14 +67,14 @@ def sine_response(process, frequencies=SWEEP_FREQUENCIES, levels_db=THD_LEVELS_D
 # %% ../nbs/14_diagnosis.ipynb #945800a7
 CURVE_METRICS = ("mel_distance", "stft_distance", "icpc", "ccpc", "si_sdr", "stereo_image_error")
 
-def learning_curve(stages: dict, clips: dict, seed: int = 0) -> pd.DataFrame:
-    "Mean paper metrics over `clips` ({name: [2, T]}) of every stage ({label: process [2, T] -> [2, T]}) and of both controls (rows `control:<name>`)."
+def learning_curve(stages: dict, clips: dict, seed: int = 0, metrics=CURVE_METRICS) -> pd.DataFrame:
+    "Mean `metrics` (keys of `evaluate_pair`) over `clips` ({name: [2, T]}) of every stage ({label: process [2, T] -> [2, T]}) and of both controls (rows `control:<name>`)."
     from ear_vae.evaluation import CONTROLS
     processes = {**stages, **{f"control:{name}": (lambda x, c=control: c(x.double(), seed=seed).float()) for name, control in CONTROLS.items()}}
     rows = []
     for label, process in processes.items():
         scores = [evaluate_pair(process(clip), clip) for clip in clips.values()]
-        rows.append({"stage": label, **{m: float(np.nanmean([s[m] for s in scores])) for m in CURVE_METRICS}})
+        rows.append({"stage": label, **{m: float(np.nanmean([s[m] for s in scores])) for m in metrics}})
     return pd.DataFrame(rows).set_index("stage")
 
 # %% ../nbs/14_diagnosis.ipynb #7c126bf2

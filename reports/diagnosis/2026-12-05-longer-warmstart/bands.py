@@ -4,10 +4,9 @@ on the middle 10 s of every validation recording (the test split is not touched)
 the side's energy re the reference's (dB) and the mid's coherence per octave band (`ear_vae.diagnosis.band_report`).
 usage: python bands.py CHECKPOINT        (run from the repository root)"""
 import sys
-import numpy as np, soundfile as sf, torch
+import numpy as np, torch
 from ear_vae.checkpoints import load_model
-from ear_vae.data import read_manifest
-from ear_vae.diagnosis import band_report
+from ear_vae.diagnosis import band_report, validation_clips
 from ear_vae.evaluation import mono_downmix_control
 from ear_vae.metrics import STFT_FFTS, a_weighted, stft_distance
 
@@ -26,12 +25,10 @@ def log_magnitude_by_band(estimate, reference) -> np.ndarray:
 
 model = load_model(sys.argv[1], "cpu")
 print(f"{sys.argv[1]}: log-magnitude term by band (kHz) " + " ".join(f"{lo // 1000}-{hi // 1000}" for lo, hi in zip(EDGES[:-1], EDGES[1:])))
-for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
-    frames = sf.info(row["path"]).frames; n = 441000
-    x = torch.from_numpy(sf.read(row["path"], start=frames // 2 - n // 2, frames=n, dtype="float32", always_2d=True)[0].T.copy())
+for clip_name, x in validation_clips(positions=(0.5,)).items():   # the middle 10 s of every validation recording
     with torch.no_grad(): y = model.reconstruct(x)
     mono = mono_downmix_control(x)
-    print(f"{row['path'].split('/')[-1][:28]:28s} STFT distance: model {stft_distance(y, x):.3f}, mono {stft_distance(mono, x):.3f}")
+    print(f"{clip_name.removesuffix('@0.5') + '.flac':28.28s} STFT distance: model {stft_distance(y, x):.3f}, mono {stft_distance(mono, x):.3f}")
     for name, estimate in (("model", y), ("mono", mono)):
         parts = log_magnitude_by_band(estimate, x)
         print(f"  {name:5s} log-magnitude {parts.sum():.3f} = " + " + ".join(f"{p:.3f}" for p in parts))

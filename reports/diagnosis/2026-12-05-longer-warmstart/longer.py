@@ -8,9 +8,9 @@ OUT.json is rewritten after every block (atomically) and the trainer's state is 
 same command again and it goes on from the last block instead of starting afresh."""
 import json, sys, time
 from pathlib import Path
-import numpy as np, soundfile as sf, torch
+import numpy as np, torch
 from ear_vae.checkpoints import load_checkpoint
-from ear_vae.data import read_manifest
+from ear_vae.diagnosis import validation_clips
 from ear_vae.evaluation import mono_downmix_control
 from ear_vae.metrics import evaluate_pair
 from ear_vae.params import apply_overrides, load_params
@@ -29,19 +29,7 @@ trainer = Trainer(params, None)
 resume = out.with_suffix(".pt")
 trainer._load_state(load_checkpoint(resume) if resume.exists() else state)
 
-def valid_clips(seconds=10.0):
-    "10-s clips at 1/4, 1/2 and 3/4 of every validation recording (the test split is not touched)."
-    clips, n = [], int(seconds * 44100)
-    for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
-        info = sf.info(row["path"])
-        for at in (0.25, 0.5, 0.75):
-            s = int(at * info.frames) - n // 2
-            if s < 0 or s + n > info.frames: continue
-            a, _ = sf.read(row["path"], start=s, frames=n, dtype="float32", always_2d=True)
-            clips.append(torch.from_numpy(a.T.copy()))
-    return clips
-
-clips = valid_clips()
+clips = list(validation_clips().values())   # 10 s at 1/4, 1/2 and 3/4 of every validation recording: 15 clips
 def score(process):
     rows = [evaluate_pair(process(x), x) for x in clips]
     return {k: float(np.mean([r[k] for r in rows])) for k in KEYS}

@@ -1,32 +1,20 @@
 """Issue 32, item 3: the learning-rate schedule of the shared warm start (and, with seed=1, the warm start's seed spread).
 Trains the pipeline's warm start (waveform L1 + log-mel, no adversary, the pipeline's batches) from scratch for STEPS steps
 with params.yaml's values and the given overrides, keeps the generator every EVERY steps, and at the end scores every
-kept generator on the validation clips of ../2026-12-05-longer-warmstart/longer.py (10 s at 1/4, 1/2 and 3/4 of each
-validation recording; the test clips are not touched) beside the committed warm start (models/warmstart/checkpoint.pt,
+kept generator on `ear_vae.diagnosis.validation_clips` (10 s at 1/4, 1/2 and 3/4 of each validation recording: the clips
+of ../2026-12-05-longer-warmstart/longer.py; the test clips are not touched) beside the committed warm start (models/warmstart/checkpoint.pt,
 2000 steps of the constant schedule) and both controls, with `ear_vae.diagnosis.learning_curve` (plus the true peak).
 usage (from the repository root): python probe.py OUT.json STEPS EVERY [KEY=VALUE ...]   (params overrides, e.g. train.gen_lr=2e-3 or seed=1)"""
 import copy, sys, time
 from pathlib import Path
-import soundfile as sf, torch
+import torch
 from ear_vae.checkpoints import load_model
-from ear_vae.data import read_manifest
-from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve
+from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, validation_clips
 from ear_vae.io import write_json
 from ear_vae.params import apply_overrides, load_params
 from ear_vae.trainer import Trainer, inverse_lr, training_batches
 
 METRICS = (*CURVE_METRICS, "dbtp_distance")
-
-def validation_clips(seconds: float = 10.0) -> dict:
-    "The validation recordings' 10-s clips at 1/4, 1/2 and 3/4 of their length (longer.py's clips, in its order)."
-    n, out = int(seconds * 44100), {}
-    for row in sorted(read_manifest("data/prepared", "valid"), key=lambda r: r["path"]):
-        frames = sf.info(row["path"]).frames
-        for at in (0.25, 0.5, 0.75):
-            s = int(at * frames) - n // 2
-            if 0 <= s and s + n <= frames:
-                out[f"{Path(row['path']).stem}@{at}"] = torch.from_numpy(sf.read(row["path"], start=s, frames=n, dtype="float32", always_2d=True)[0].T.copy())
-    return out
 
 if __name__ == "__main__":
     out, steps, every, overrides = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]

@@ -27,13 +27,14 @@ if __name__ == "__main__":
         seconds += time.time() - started   # training only
         kept[trainer.step] = (round(seconds, 1), copy.deepcopy(trainer.inference_model).eval())
         print(f"step {trainer.step}: {seconds:.0f} s of training", flush=True)
-    stages = {"committed_warmstart": _model_process(load_model("models/warmstart/checkpoint.pt").eval()),
+    committed = Path("models/warmstart/checkpoint.pt")   # absent in a clone before `make repro` or `make pull`: its row is left out
+    stages = {**({"committed_warmstart": _model_process(load_model(committed).eval())} if committed.is_file() else {}),
               **{f"step {step}": _model_process(model) for step, (_, model) in kept.items()}}
     clips = validation_clips()
     scores = learning_curve(stages, clips, metrics=METRICS).round(4).to_dict("index")
     write_json(out, {"overrides": overrides, "clips": len(clips),
                      "lr_factor_at": {s: round(inverse_lr(s, t.lr_warmup, t.lr_inv_gamma, t.lr_power), 4) for s in (0, 200, 1000, steps)},
                      "mono_downmix": scores["control:mono_downmix"], "random_phase": scores["control:random_phase"],
-                     "committed_warmstart": scores["committed_warmstart"],
+                     "committed_warmstart": scores.get("committed_warmstart"),
                      "curve": [{"step": step, "train_seconds": s, **scores[f"step {step}"]} for step, (s, _) in kept.items()]}, indent=1)
     print(out.read_text())

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 from .data import fetch_sources, prepare_corpus, read_manifest
 from .checkpoints import load_model
+from .io import write_json
 from .evaluation import mono_downmix_control, random_phase_control, reconstruct_clips, spectrogram_comparison, write_float_wav, write_test_clips
 from .metrics import evaluate_pair, format_scores, load_audio, stereo_image_error
 from .params import Params, apply_overrides
@@ -58,9 +59,12 @@ def quickstart(params: Params, recipe: str, raw, prepared, out) -> dict:
     mono = mono_downmix_control(reference)
     scores = {"model": evaluate_pair(estimate, reference), "mono_downmix": evaluate_pair(mono, reference),
               "random_phase": evaluate_pair(random_phase_control(reference), reference)}
-    return {"minutes": (time.time() - started) / 60, "scores": scores,
-            "stereo_image_error": {"model": stereo_image_error(estimate, reference), "mono_downmix": stereo_image_error(mono, reference)},
-            "lr_correlation": {"in": lr_correlation(reference), "out": lr_correlation(estimate)}}
+    result = {"minutes": (time.time() - started) / 60, "scores": scores,
+              "stereo_image_error": {"model": stereo_image_error(estimate, reference), "mono_downmix": stereo_image_error(mono, reference)},
+              "lr_correlation": {"in": lr_correlation(reference), "out": lr_correlation(estimate)}}
+    write_json(out / "result.json", {"recipe": recipe, "steps": t.steps, "warmstart_steps": t.warmstart_steps, "clip": clip.name,
+                                     "torch": torch.__version__, **result})   # what the closing lines print, kept
+    return result
 
 # %% ../nbs/08d_quickstart.ipynb #8828b9f5
 def summary(result: dict, out) -> list[str]:
@@ -73,4 +77,4 @@ def summary(result: dict, out) -> list[str]:
             "the mono downmix 1). A model trained for minutes on a CPU sounds muffled and close to mono, its spectrogram a smear above a few kHz: "
             "it shows that the loop works, not what the paper's model, trained for days on GPUs, sounds like.",
             f"listen: {out / 'original.wav'} and {out / 'reconstruction.wav'}; look: {out / 'spectrograms.png'}; "
-            f"the model: {out / 'model' / 'model.pyt'} (ear-vae reconstruct IN OUT --checkpoint {out / 'model' / 'model.pyt'})"]
+            f"the numbers: {out / 'result.json'}; the model: {out / 'model' / 'model.pyt'} (ear-vae reconstruct IN OUT --checkpoint {out / 'model' / 'model.pyt'})"]

@@ -256,9 +256,9 @@ def test_quickstart_end_to_end_at_toy_scale(tmp_path):
     done = run("quickstart", "--params", tmp_path / "toy.yaml", "--data", tmp_path / "prepared", "--out", tmp_path / "qs",
                "--set", "train.steps=4", "--set", "train.warmstart_steps=2", "--set", "train.disc_warmup_steps=2")
     assert done.returncode == 0, done.stderr[-3000:]
-    for name in ("original.wav", "reconstruction.wav", "spectrograms.png", "model/model.pyt", "model/checkpoint.pt"):
+    for name in ("original.wav", "reconstruction.wav", "spectrograms.png", "model/model.pyt", "model/checkpoint.pt", "result.json"):
         assert (tmp_path / "qs" / name).is_file(), name
-    assert re.search(r"4/4 done in [0-9.]+ min: Mel", done.stdout) and "listen:" in done.stdout, done.stdout
+    assert re.search(r"4/4 done in [0-9.]+ min: Mel", done.stdout) and "listen:" in done.stdout and "result.json" in done.stdout, done.stdout
     assert re.search(r"stereo: L/R correlation -?[0-9.]+ in, -?[0-9.]+ out", done.stdout) and "sounds muffled and close to mono" in done.stdout, done.stdout
     # both controls and the stereo measure beside the model's scores (issues 32, 33)
     assert re.search(r"the mono downmix of the same clip .*: Mel [0-9.]+, .*Stereo 1\.00", done.stdout), done.stdout

@@ -2,7 +2,7 @@
 The warm start's waveform term, L1 of (x_hat - x), is ruled by the bass, where music's energy is; above 4 kHz the
 models' mid is short and incoherent. Here the term is L1 of the error after a first-order pre-emphasis,
 e[n] - c e[n-1] (about +10 dB at 4 kHz against 1 kHz for c = 0.9), so the top band's waveform counts more.
-Runs ../2026-12-07-kl-weight-probe/kl.py (the lr probe's warm start, batches, validation clips and scoring, plus the
+Runs ../2026-12-07-posterior-noise-probe/noise.py (the lr probe's warm start, batches, validation clips and scoring, plus the
 latent's statistics) with `ear_vae.losses.WarmStartLoss`'s waveform term replaced for this process only.
 With plain_weight=W the plain L1 stays beside it at weight W (the pre-emphasised one at `loss.waveform_weight`).
 usage (from the repository root): python pe.py OUT.json STEPS EVERY COEFFICIENT [plain_weight=W] [KEY=VALUE ...]"""
@@ -26,6 +26,6 @@ if __name__ == "__main__":
     coefficient, rest = float(sys.argv[4]), sys.argv[5:]
     plain = [float(a.split("=")[1]) for a in rest if a.startswith("plain_weight=")]
     ear_vae.losses.WarmStartLoss.forward = preemphasised_l1(coefficient, plain[0] if plain else 0.0)
-    kl = Path(__file__).resolve().parent.parent / "2026-12-07-kl-weight-probe" / "kl.py"
-    sys.argv = [str(kl), *sys.argv[1:4], *[a for a in rest if not a.startswith("plain_weight=")]]
-    runpy.run_path(str(kl), run_name="__main__")
+    noise = Path(__file__).resolve().parent.parent / "2026-12-07-posterior-noise-probe" / "noise.py"
+    sys.argv = [str(noise), *sys.argv[1:4], *[a for a in rest if not a.startswith("plain_weight=")]]
+    runpy.run_path(str(noise), run_name="__main__")

@@ -1,4 +1,4 @@
-"""Issue 32, item 3: the KL weight of the shared warm start, and the latent's signal-to-noise ratio in training.
+"""Issue 32, item 3: the posterior's noise in the shared warm start, and the latent's signal-to-noise ratio in training.
 The decoder is trained on posterior samples z = mean + std * noise and scored on the mean; where std is not small
 against the spread of the mean, the noise hides detail from the decoder in training. This script runs
 ../2026-12-07-lr-schedule-probe/probe.py's warm start (same steps, batches, clips and scoring) with the given overrides
@@ -6,9 +6,8 @@ and adds, for the last generator, the posterior's statistics on the validation c
 the mean over frames, the RMS of std, and their ratio in dB (the latent's SNR in training).
 An argument posterior_scale_bias=B (not a params key) sets the bias of the encoder's scale outputs at
 initialisation (`ear_vae.model.signal_preserving_init`, default -4: std = softplus(-4) = 0.018).
-usage (from the repository root): python kl.py OUT.json STEPS EVERY [KEY=VALUE ...] [posterior_scale_bias=B]"""
-import functools
-import copy, sys, time
+usage (from the repository root): python noise.py OUT.json STEPS EVERY [KEY=VALUE ...] [posterior_scale_bias=B]"""
+import copy, functools, sys, time
 from pathlib import Path
 import torch, torch.nn.functional as F
 from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, validation_clips

@@ -5,11 +5,10 @@ kept generator on `ear_vae.diagnosis.validation_clips` (10 s at 1/4, 1/2 and 3/4
 of ../2026-12-05-longer-warmstart/longer.py; the test clips are not touched) beside the committed warm start (models/warmstart/checkpoint.pt,
 2000 steps of the constant schedule) and both controls, with `ear_vae.diagnosis.learning_curve` (plus the true peak).
 usage (from the repository root): python probe.py OUT.json STEPS EVERY [KEY=VALUE ...]   (params overrides, e.g. train.gen_lr=2e-3 or seed=1)"""
-import copy, sys, time
+import sys
 from pathlib import Path
-import torch
 from ear_vae.checkpoints import load_model
-from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, validation_clips
+from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, train_keeping, validation_clips
 from ear_vae.io import write_json
 from ear_vae.params import apply_overrides, load_params
 from ear_vae.trainer import Trainer, inverse_lr, training_batches
@@ -20,13 +19,7 @@ if __name__ == "__main__":
     out, steps, every, overrides = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
     params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={steps + 1}", f"train.steps={steps + 2}", "train.device=cpu", *overrides])
     t = params.train
-    trainer, batches, kept, seconds = Trainer(params, None), training_batches(params, "data/prepared"), {}, 0.0
-    while trainer.step < steps:
-        started = time.time()
-        for _ in range(min(every, steps - trainer.step)): trainer.training_step(batches.batch(trainer.step))
-        seconds += time.time() - started   # training only
-        kept[trainer.step] = (round(seconds, 1), copy.deepcopy(trainer.inference_model).eval())
-        print(f"step {trainer.step}: {seconds:.0f} s of training", flush=True)
+    kept = train_keeping(Trainer(params, None), training_batches(params, "data/prepared"), steps, every)
     committed = Path("models/warmstart/checkpoint.pt")   # absent in a clone before `make repro` or `make pull`: its row is left out
     stages = {**({"committed_warmstart": _model_process(load_model(committed).eval())} if committed.is_file() else {}),
               **{f"step {step}": _model_process(model) for step, (_, model) in kept.items()}}

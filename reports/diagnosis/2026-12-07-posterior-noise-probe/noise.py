@@ -7,10 +7,10 @@ the mean over frames, the RMS of std, and their ratio in dB (the latent's SNR in
 An argument posterior_scale_bias=B (not a params key) sets the bias of the encoder's scale outputs at
 initialisation (`ear_vae.model.signal_preserving_init`, default -4: std = softplus(-4) = 0.018).
 usage (from the repository root): python noise.py OUT.json STEPS EVERY [KEY=VALUE ...] [posterior_scale_bias=B]"""
-import copy, functools, sys, time
+import functools, sys
 from pathlib import Path
 import torch, torch.nn.functional as F
-from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, validation_clips
+from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, train_keeping, validation_clips
 from ear_vae.io import write_json
 from ear_vae.params import apply_overrides, load_params
 import ear_vae.trainer
@@ -37,13 +37,7 @@ if __name__ == "__main__":
     overrides = [a for a in overrides if not a.startswith("posterior_scale_bias=")]
     if bias: ear_vae.trainer.signal_preserving_init = functools.partial(signal_preserving_init, posterior_scale_bias=bias[0])
     params = apply_overrides(load_params("params.yaml"), [f"train.warmstart_steps={steps + 1}", f"train.steps={steps + 2}", "train.device=cpu", *overrides])
-    trainer, batches, kept, seconds = Trainer(params, None), training_batches(params, "data/prepared"), {}, 0.0
-    while trainer.step < steps:
-        started = time.time()
-        for _ in range(min(every, steps - trainer.step)): trainer.training_step(batches.batch(trainer.step))
-        seconds += time.time() - started   # training only
-        kept[trainer.step] = (round(seconds, 1), copy.deepcopy(trainer.inference_model).eval())
-        print(f"step {trainer.step}: {seconds:.0f} s of training", flush=True)
+    kept = train_keeping(Trainer(params, None), training_batches(params, "data/prepared"), steps, every)
     clips = validation_clips()
     last = kept[steps][1]
     snr = latent_snr(last, clips)

@@ -7,7 +7,7 @@ the mean over frames, the RMS of std, and their ratio in dB (the latent's SNR in
 An argument posterior_scale_bias=B (not a params key) sets the bias of the encoder's scale outputs at
 initialisation (`ear_vae.model.signal_preserving_init`, default -4: std = softplus(-4) = 0.018).
 usage (from the repository root): python noise.py OUT.json STEPS EVERY [KEY=VALUE ...] [posterior_scale_bias=B]"""
-import functools, sys
+import functools, inspect, sys
 from pathlib import Path
 import torch, torch.nn.functional as F
 from ear_vae.diagnosis import CURVE_METRICS, _model_process, learning_curve, train_keeping, validation_clips
@@ -44,7 +44,7 @@ if __name__ == "__main__":
     print(snr, flush=True)
     torch.save(last.state_dict(), out.with_suffix(".pt"))   # for a second look; not committed (.gitignore: *.pt)
     scores = learning_curve({f"step {s}": _model_process(m) for s, (_, m) in kept.items()}, clips, metrics=METRICS).round(4).to_dict("index")
-    write_json(out, {"overrides": overrides, "posterior_scale_bias": bias[0] if bias else -4.0, "clips": len(clips), "latent_at_last_step": snr,
+    write_json(out, {"overrides": overrides, "posterior_scale_bias": bias[0] if bias else inspect.signature(signal_preserving_init).parameters["posterior_scale_bias"].default, "clips": len(clips), "latent_at_last_step": snr,
                      "mono_downmix": scores["control:mono_downmix"], "random_phase": scores["control:random_phase"],
                      "curve": [{"step": s, "train_seconds": t, **scores[f"step {s}"]} for s, (t, _) in kept.items()]}, indent=1)
     print(out.read_text())

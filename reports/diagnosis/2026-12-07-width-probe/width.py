@@ -1,7 +1,7 @@
 """Issue 32, item 3 ("the model's width"): does a wider demo model learn the band above 4 kHz within the warm start?
 Runs ../2026-12-07-lr-schedule-probe/probe.py's warm start (same steps, batches, clips and scoring; seed 0) with the
-demo preset's channel count set to WIDTH (8 in the pipeline: 8 channels at 44.1 kHz, 16 at 22.05 kHz, ... 128 at the
-latent's 345 Hz; strides, latent, DC path and latent bound unchanged), keeps the generator every EVERY steps with its
+demo preset's channel count set to WIDTH (8 in the pipeline: 8 channels at 44.1 and 22.05 kHz, 16 at 5.5 kHz, ... 128
+at the latent's 345 Hz; strides, latent, DC path and latent bound unchanged), keeps the generator every EVERY steps with its
 training seconds (for the equal-time comparison) and scores every kept generator on the validation clips, plus the mid's
 level error per octave band above 1 kHz (where the gap to mono lives).
 usage (from the repository root): python width.py OUT.json WIDTH STEPS EVERY [KEY=VALUE ...]"""

@@ -18,7 +18,8 @@ METRICS = (*CURVE_METRICS, "dbtp_distance")
 OCTAVES = [(1000, 2000), (2000, 4000), (4000, 8000), (8000, 16000)]
 
 def mid_band_error_db(process, clips) -> dict:
-    "Per octave band above 1 kHz: the output mid's energy over the reference mid's, in dB, pooled over the clips (0: the level is right)."
+    """Per octave band above 1 kHz: the output mid's energy over the reference mid's, in dB, pooled over the clips (0: the level is right).
+    A second way to what `ear_vae.diagnosis.band_report` measures (README); kept only to reproduce this probe's JSONs."""
     out_e, ref_e = torch.zeros(len(OCTAVES)), torch.zeros(len(OCTAVES))
     for clip in clips.values():
         y = process(clip)

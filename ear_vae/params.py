@@ -231,8 +231,8 @@ class Offline(Section):
     "The offline GPU node's budgeted paired run; flags of `ear-vae node run` override these."
     _prefix = "offline."
     preset: str = key("demo", "the node's model preset (the pipeline's; small: the paper's 1024x)", one_of(PRESETS))
-    batch_size: int = key(64, "crops per step", POSITIVE_INT)
-    segment_samples: int = key(16384, "the crop length (a multiple of 1024); at the same samples a step, shorter crops in a larger batch learned faster on the CPU", SEGMENT)
+    batch_size: int = key(16, "crops per step", POSITIVE_INT)
+    segment_samples: int = key(65536, "the crop length (a multiple of 1024)", SEGMENT)
     bf16: bool = key(True, "bf16 autocast on the GPU")
     discriminator_filters: int = key(32, "SAO's width (stable-audio-tools' EncodecDiscriminator)", POSITIVE_INT)
     disc_warmup_fraction: float = key(0.2, "without a warm start: the adversarial game starts after this fraction of the steps the budget allows", FRACTION)

@@ -2,7 +2,7 @@
 with the crops read from the prepared files (the default) and from memory (train.preload): seconds fetching the batch and seconds
 in the training step, per step. The shapes run interleaved, STEPS steps each per round, so the machine's drift hits all alike;
 the first round (warm-up) is left out of the means.
-usage (from the repository root): python steptime.py OUT.json STEPS ROUNDS"""
+usage (from the repository root): python reports/diagnosis/2026-12-07-crop-batch-probe/round2/steptime.py OUT.json STEPS ROUNDS"""
 import json, sys, time
 import torch
 from ear_vae.io import write_json

@@ -2,6 +2,9 @@
 with the crops read from the prepared files (the default) and from memory (train.preload): seconds fetching the batch and seconds
 in the training step, per step. The shapes run interleaved, STEPS steps each per round, so the machine's drift hits all alike;
 the first round (warm-up) is left out of the means.
+Its interleaved timing loop is a second way to `ear_vae.bench._interleaved` / `median_seconds` (which time one call, a
+median over repeats, two functions at a time); kept only to reproduce round2/steptime.json (means per round, fetch and
+step apart). A rerun should time the shapes with `ear_vae.bench`'s helpers.
 usage (from the repository root): python reports/diagnosis/2026-12-07-crop-batch-probe/round2/steptime.py OUT.json STEPS ROUNDS"""
 import json, sys, time
 import torch

@@ -166,7 +166,7 @@ class Train(Section):
     disc_pretrain_steps: int = key(0, "then this many discriminator-only steps (the generator waits)", NON_NEGATIVE_INT)
     warmstart_steps: int = key(2000, "the shared warm start (waveform L1 + log-mel, no adversary) that every recipe continues; 0: from scratch",
                                Rule(lambda v: v >= 0, "an integer >= 0 (0: no warm start)"))
-    ema_decay: float = key(0.0, "EMA of the generator (0 = off)", Rule(lambda v: 0 <= v < 1, "a number in [0, 1) (0 disables EMA)"))
+    ema_decay: float = key(0.95, "EMA of the generator's weights, which is exported and scored (0 = off; ~1/(1 - decay) generator updates)", Rule(lambda v: 0 <= v < 1, "a number in [0, 1) (0 disables EMA)"))
     silence_db: float = key(-50.0, "crops quieter than this are re-drawn")
     gain_db: list | None = key(None, "optional gain augmentation, e.g. [-6, 0]", Rule(lambda v: v is None or (len(v) == 2 and v[0] <= v[1]), "null or [low, high] in dB"))
     checkpoint_every: int = key(100, "steps between checkpoints (and one at Ctrl-C)", POSITIVE_INT)

@@ -23,7 +23,7 @@ _logger = logging.getLogger(__name__)
 # %% ../nbs/08d_quickstart.ipynb #15a25de0
 QUICKSTART_SETS = ("train.steps=600", "train.warmstart_steps=500")
 # the one statement of how long it takes (the README, the Makefile and the help refer here): a newcomer's fresh clone
-QUICKSTART_MEASURED = "5.0-7.0 min on 2 cores: fetch and prepare 1.1-1.2 min, 600 steps 3.7-5.6 min (2026-12-05 and -06, the 128x demo; the shared machine's speed varies)"
+QUICKSTART_MEASURED = "4-8 min on 2 cores: fetch and prepare 1.1-1.2 min, 600 steps 2.7-6.2 min (2026-12-05 to -08, the 128x demo; the shared machines' speed varies by 2x)"
 
 def quickstart_params(params: Params, sets=()) -> Params:
     "`params` with the quickstart's schedule, then `sets`; a run no longer than its warm start keeps its last sixth for the recipe."

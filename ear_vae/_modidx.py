@@ -675,6 +675,7 @@ d = { 'settings': { 'branch': 'main',
                                  'ear_vae.trainer.training_batches': ('trainer.html#training_batches', 'ear_vae/trainer.py'),
                                  'ear_vae.trainer.training_math': ('trainer.html#training_math', 'ear_vae/trainer.py'),
                                  'ear_vae.trainer.unwrap': ('trainer.html#unwrap', 'ear_vae/trainer.py'),
+                                 'ear_vae.trainer.update_ema': ('trainer.html#update_ema', 'ear_vae/trainer.py'),
                                  'ear_vae.trainer.validation_batches': ('trainer.html#validation_batches', 'ear_vae/trainer.py'),
                                  'ear_vae.trainer.warmstart_math': ('trainer.html#warmstart_math', 'ear_vae/trainer.py'),
                                  'ear_vae.trainer.weights_digest': ('trainer.html#weights_digest', 'ear_vae/trainer.py')}}}

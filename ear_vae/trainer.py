@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['RESUMABLE_TRAIN_KEYS', 'LATER_KEYS', 'RECIPE_LOSS_KEYS', 'VALID_SEED', 'inverse_lr', 'step_seed',
-           'NonFiniteLossError', 'setup_device', 'unwrap', 'seed_all', 'Trainer', 'step_role', 'as_floats',
-           'training_math', 'recipe_math', 'warmstart_math', 'weights_digest', 'data_digest', 'Until', 'Callback',
-           'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar',
+           'NonFiniteLossError', 'setup_device', 'unwrap', 'seed_all', 'Trainer', 'update_ema', 'step_role',
+           'as_floats', 'training_math', 'recipe_math', 'warmstart_math', 'weights_digest', 'data_digest', 'Until',
+           'Callback', 'fit', 'validation_batches', 'JsonLive', 'live_logger', 'LiveLog', 'Checkpoints', 'ProgressBar',
            'StopOnSignal', 'training_batches', 'train', 'finetune_params', 'finetune_start']
 
 # %% ../nbs/07_trainer.ipynb #ebea98ad
@@ -85,8 +85,8 @@ class Trainer:
         if t.bf16 and self.device.type == "cpu" and (wrong := onednn_bf16_failures(self.generator, backward=True)):   # bf16 autocast would give garbage (04_model)
             raise ValueError(f"train.bf16 on this CPU: its oneDNN computes {len(wrong)} of the generator's bf16 convolutions wrong ({wrong[0]}; nbs/04_model.ipynb): train.bf16=false, or a GPU")
         self.discriminator = MultiResolutionSTFTDiscriminator(p.discriminator.n_ffts, filters=p.discriminator.filters).to(self.device)
-        self.ema = (torch.optim.swa_utils.AveragedModel(self.generator, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(t.ema_decay))
-                    if t.ema_decay > 0 else None)
+        self.ema = torch.optim.swa_utils.AveragedModel(self.generator) if t.ema_decay > 0 else None   # the averaged copy and its count; `update_ema` averages
+        self.ema_started = False   # whether the EMA had its first update (a copy): kept on the host, so that a step reads nothing back
         self.reconstruction = training_loss(recipe, p.loss.to_dict()).to(self.device) if recipe else None
         self.warm_start_loss = WarmStartLoss(p.loss.waveform_weight, p.loss.mel_weight, stft_weight=p.loss.warmstart_stft_weight).to(self.device) if t.warmstart_steps else None
         self.yardstick = ReconstructionLoss("sao").to(self.device)  # one validation loss every recipe is measured with
@@ -147,6 +147,16 @@ def discriminator_terms(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tenso
         logits, _ = self.discriminator(torch.cat([x, x_hat]))
     return {"disc_hinge": discriminator_hinge_loss([l[:len(x)].float() for l in logits], [l[len(x):].float() for l in logits])}
 
+# %% ../nbs/07_trainer.ipynb #19f86c3d
+@torch.no_grad()
+def update_ema(ema: torch.optim.swa_utils.AveragedModel, model: nn.Module, decay: float, first: bool):
+    "One EMA update of `ema` towards `model` that reads nothing back from the device: `first` copies, later ones lerp by 1 - `decay`; buffers copied."
+    averaged, live = list(ema.module.parameters()), [p.detach() for p in model.parameters()]
+    if first: torch._foreach_copy_(averaged, live)
+    else: torch._foreach_lerp_(averaged, live, 1 - decay)
+    for kept, current in zip(ema.module.buffers(), model.buffers()): kept.copy_(current)
+    ema.n_averaged += 1   # on the device; only a load reads it
+
 # %% ../nbs/07_trainer.ipynb #a6044f4d
 def step_role(step: int, t: Train) -> str:
     "What step `step` updates under the `train:` params `t`: 'generator' (before the game), 'discriminator' or 'adversarial generator'."
@@ -185,8 +195,7 @@ def training_step(self: Trainer, x: torch.Tensor) -> dict[str, torch.Tensor]:
     opt.step()
     if not update_disc: sched.step()  # the discriminator's lr is set from the step above
     if not update_disc and self.ema:
-        self.ema.update_parameters(unwrap(self.generator))
-        for kept, live in zip(self.ema.module.buffers(), unwrap(self.generator).buffers()): kept.copy_(live)   # buffers (the latent range) are copied, not averaged: measured on the live encoder
+        update_ema(self.ema, unwrap(self.generator), t.ema_decay, first=not self.ema_started); self.ema_started = True
     return values
 
 @patch
@@ -354,7 +363,7 @@ def start_from_warmstart(self: Trainer, path):
 def _load_state(self: Trainer, state: dict):
     "Load a checkpoint's networks, EMA, optimisers, schedules, step, skip counts, start record and RNG state."
     unwrap(self.generator).load_state_dict(state["generator"]); unwrap(self.discriminator).load_state_dict(state["discriminator"])
-    if self.ema: self.ema.load_state_dict(state["ema"])
+    if self.ema: self.ema.load_state_dict(state["ema"]); self.ema_started = bool(self.ema.n_averaged)   # read once, at load
     for name in ("opt_g", "opt_d", "sched_g", "sched_d"): getattr(self, name).load_state_dict(state[name])
     self.step, self.skipped = state["step"], state["skipped"]
     self.nonfinite_run, self.started_from = state.get("nonfinite_run", 0), state.get("started_from")

@@ -154,8 +154,8 @@ def update_ema(ema: torch.optim.swa_utils.AveragedModel, model: nn.Module, decay
     averaged, live = list(ema.module.parameters()), [p.detach() for p in model.parameters()]
     if first: torch._foreach_copy_(averaged, live)
     else: torch._foreach_lerp_(averaged, live, 1 - decay)
-    for kept, current in zip(ema.module.buffers(), model.buffers()): kept.copy_(current)
-    ema.n_averaged += 1   # on the device; only a load reads it
+    for kept, current in zip(ema.module.buffers(), model.buffers(), strict=True): kept.copy_(current)
+    ema.n_averaged += 1   # the count (a CPU tensor): written here, read only by a load (`Trainer.ema_started`)
 
 # %% ../nbs/07_trainer.ipynb #a6044f4d
 def step_role(step: int, t: Train) -> str:

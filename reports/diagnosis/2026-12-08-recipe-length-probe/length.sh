@@ -19,7 +19,10 @@ for s in 0 1; do for r in kw sao; do
       .venv/bin/ear-vae train --params params.yaml --recipe $r --seed $s --data data/prepared --warmstart $MODELS/warmstart/checkpoint.pt --out $run --log-dir $run/logs --set train.steps=$steps
     fi
     mkdir -p $OUT/models/$r/seed$s/step$steps
-    [ -f $OUT/models/$r/seed$s/step$steps/model.pyt ] || cp $run/model.pyt $run/model_config.json $OUT/models/$r/seed$s/step$steps/
+    if [ ! -f $OUT/models/$r/seed$s/step$steps/model.pyt ]; then   # the run must stand at this length (a refused resume would start afresh)
+      .venv/bin/python -c "import sys, torch; s = torch.load(sys.argv[1], map_location='cpu', weights_only=False)['step']; sys.exit(f'{sys.argv[1]}: step {s}, not {sys.argv[2]}' if s != int(sys.argv[2]) else 0)" $run/checkpoint.pt $steps
+      cp $run/model.pyt $run/model_config.json $OUT/models/$r/seed$s/step$steps/
+    fi
     [ -f $OUT/eval_valid/$r/seed$s/step$steps/per_file.csv ] || .venv/bin/ear-vae evaluate-model --params params.yaml --checkpoint $OUT/models/$r/seed$s/step$steps/model.pyt --clips $OUT/valid_clips --out $OUT/eval_valid/$r/seed$s/step$steps
   done
 done; done
